@@ -1,0 +1,114 @@
+import { describe, isThenable } from './describe.js'
+
+/*
+ * Checks shared by every strategy's public methods. Messages follow one form:
+ * `<strategy>.<method>: <what was wrong> (<the values>). <what to do>`.
+ */
+
+export function checkFunction(label: string, name: string, fn: unknown): void {
+  if (typeof fn !== 'function') {
+    throw new TypeError(`${label}: ${name} must be a function (m, x) => ..., got ${describe(fn)}.`)
+  }
+}
+
+/** The point of a univariate `derivative`: one number (NaN and infinities allowed; they propagate). */
+export function checkScalarPoint(label: string, x: unknown): number {
+  if (typeof x === 'number') return x
+  const hint = isArrayLike(x) ? ' For a function of several inputs, use gradient(f, x).' : ''
+  throw new TypeError(`${label}: x must be a number, got ${describe(x)}.${hint}`)
+}
+
+function isArrayLike(x: unknown): x is ArrayLike<unknown> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView))
+}
+
+/**
+ * A point (or direction) in R^n: an array or typed array of numbers, copied
+ * into a Float64Array so that later changes by the caller cannot reach it.
+ */
+export function toVector(label: string, name: string, x: unknown): Float64Array {
+  if (!isArrayLike(x)) {
+    const hint =
+      typeof x === 'number' ? ` For a function of one number, use derivative(g, ${x}).` : ''
+    throw new TypeError(
+      `${label}: ${name} must be an array or typed array of numbers, got ${describe(x)}.${hint}`,
+    )
+  }
+  if (x instanceof BigInt64Array || x instanceof BigUint64Array) {
+    throw new TypeError(`${label}: ${name} must hold numbers, got ${describe(x)}.`)
+  }
+  const out = new Float64Array(x.length)
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]
+    if (typeof xi !== 'number') {
+      throw new TypeError(`${label}: ${name}[${i}] must be a number, got ${describe(xi)}.`)
+    }
+    out[i] = xi
+  }
+  return out
+}
+
+export function checkLength(
+  label: string,
+  name: string,
+  vector: Float64Array,
+  expected: number,
+  what: string,
+): void {
+  if (vector.length !== expected) {
+    throw new RangeError(
+      `${label}: ${name} has length ${vector.length} but must have length ${expected} (${what}).`,
+    )
+  }
+}
+
+/** Rejects results that can never be a scalar value: Promises and arrays. */
+export function checkScalarResult(label: string, name: string, result: unknown): void {
+  if (isThenable(result)) {
+    throw new TypeError(
+      `${label}: ${name} returned a Promise; gradlab differentiates synchronous functions only. Remove async/await from ${name}.`,
+    )
+  }
+  if (Array.isArray(result) || ArrayBuffer.isView(result)) {
+    throw new TypeError(
+      `${label}: ${name} returned ${describe(result)}; use jacobian, jvp or vjp for vector-valued functions.`,
+    )
+  }
+}
+
+/** Rejects results that are not an array of outputs; returns the array. */
+export function checkVectorResult(
+  label: string,
+  name: string,
+  result: unknown,
+): readonly unknown[] {
+  if (Array.isArray(result)) return result
+  if (isThenable(result)) {
+    throw new TypeError(
+      `${label}: ${name} returned a Promise; gradlab differentiates synchronous functions only. Remove async/await from ${name}.`,
+    )
+  }
+  throw new TypeError(
+    `${label}: ${name} must return an array of outputs, got ${describe(result)}. For a scalar function, use gradient; or return [value].`,
+  )
+}
+
+export function badOutput(label: string, name: string, value: unknown, index?: number): TypeError {
+  const where = index === undefined ? `${name} returned` : `${name} returned, at output ${index},`
+  return new TypeError(
+    `${label}: ${where} ${describe(value)}; it must return values made by the ops it was given (m) or plain numbers.`,
+  )
+}
+
+export function checkOutputCount(
+  label: string,
+  name: string,
+  count: number,
+  expected: number,
+): void {
+  if (count !== expected) {
+    throw new RangeError(
+      `${label}: ${name} returned ${count} outputs on one evaluation and ${expected} on another; its output length must not depend on x.`,
+    )
+  }
+}

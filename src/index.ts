@@ -1,0 +1,29 @@
+/**
+ * gradlab: derivatives three ways behind one op interface.
+ *
+ * Write a function once against `Ops<T>`; differentiate it with `forward`
+ * (dual numbers), `reverse` (a tape and backpropagation) or `numeric`
+ * (finite differences), which share the methods of `Strategy`.
+ */
+export type { JvpResult, Strategy, ValueAndGradient, VjpResult } from './core/strategy.js'
+export { Dual } from './forward/dual.js'
+export { forward } from './forward/index.js'
+export { type NumericOptions, type NumericStrategy, numeric, type Scheme } from './numeric/index.js'
+export {
+  BINARY_OPS,
+  type BinaryName,
+  type BinaryRule,
+  binaryRules,
+  type Operand,
+  type Ops,
+  plain,
+  type ScalarFn,
+  UNARY_OPS,
+  type UnaryName,
+  type UnaryRule,
+  type UnivariateFn,
+  unaryRules,
+  type VectorFn,
+} from './ops/index.js'
+export { reverse, tapeBytes } from './reverse/index.js'
+export { TapeVar } from './reverse/variable.js'

@@ -1,0 +1,6 @@
+export { chainTerm } from './chain.js'
+export { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
+export { checkArray, checkSameLength, createPlainOps, type OpsContext, plain } from './plain.js'
+export type { BinaryRule, UnaryRule } from './rule.js'
+export { binaryRules, unaryRules } from './rules.js'
+export type { Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'

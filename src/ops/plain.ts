@@ -1,0 +1,76 @@
+import { describe } from '../core/describe.js'
+import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
+import type { BinaryRule, UnaryRule } from './rule.js'
+import { binaryRules, unaryRules } from './rules.js'
+import type { Operand, Ops } from './types.js'
+
+/** Where an ops object reports its errors from, e.g. `numeric.gradient`; strategies update it per call. */
+export interface OpsContext {
+  label: string
+}
+
+function checked(context: OpsContext, op: string, a: unknown): number {
+  if (typeof a === 'number') return a
+  throw new TypeError(
+    `${context.label}: ${op} received ${describe(a)}, but these ops compute with plain numbers. A value made by another strategy's ops cannot be used here.`,
+  )
+}
+
+/**
+ * `Ops<number>`: the op table's value rules on plain numbers, with every
+ * argument checked. Finite differences evaluate with these, the benchmarks
+ * call them "plain", and the other strategies evaluate partials with them.
+ */
+export function createPlainOps(context: OpsContext): Ops<number> {
+  const ops: Record<string, unknown> = {
+    constant: (c: unknown) => checked(context, 'constant', c),
+    value: (a: unknown) => checked(context, 'value', a),
+    sum(xs: readonly Operand<number>[]) {
+      checkArray(context, 'sum', xs)
+      let total = 0
+      for (let i = 0; i < xs.length; i++) total += checked(context, 'sum', xs[i])
+      return total
+    },
+    dot(xs: readonly Operand<number>[], ys: readonly Operand<number>[]) {
+      checkSameLength(context, xs, ys)
+      let total = 0
+      for (let i = 0; i < xs.length; i++) {
+        total += checked(context, 'dot', xs[i]) * checked(context, 'dot', ys[i])
+      }
+      return total
+    },
+  }
+  for (const name of UNARY_OPS) {
+    const value = (unaryRules as Record<UnaryName, UnaryRule>)[name].value
+    ops[name] = (a: unknown) => value(checked(context, name, a))
+  }
+  for (const name of BINARY_OPS) {
+    const value = (binaryRules as Record<BinaryName, BinaryRule>)[name].value
+    ops[name] = (a: unknown, b: unknown) =>
+      value(checked(context, name, a), checked(context, name, b))
+  }
+  return ops as unknown as Ops<number>
+}
+
+export function checkArray(context: OpsContext, op: string, xs: unknown): void {
+  if (!Array.isArray(xs)) {
+    throw new TypeError(`${context.label}: ${op} expects an array, got ${describe(xs)}.`)
+  }
+}
+
+export function checkSameLength(
+  context: OpsContext,
+  xs: readonly unknown[],
+  ys: readonly unknown[],
+): void {
+  checkArray(context, 'dot', xs)
+  checkArray(context, 'dot', ys)
+  if (xs.length !== ys.length) {
+    throw new RangeError(
+      `${context.label}: dot received arrays of lengths ${xs.length} and ${ys.length}; they must have the same length.`,
+    )
+  }
+}
+
+/** Plain-number ops, for evaluating a generic function without derivatives. */
+export const plain: Ops<number> = createPlainOps({ label: 'plain' })

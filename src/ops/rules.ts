@@ -1,0 +1,235 @@
+import type { BinaryName, UnaryName } from './names.js'
+import type { BinaryRule, UnaryRule } from './rule.js'
+
+/*
+ * The op table: every primitive's value rule and local partial derivatives,
+ * defined once. Forward mode multiplies these partials by input tangents,
+ * reverse mode multiplies them by output adjoints and adds (`+=`) into the
+ * inputs, and finite differences use only `value`. None of the strategies holds
+ * its own copy of a rule, so they cannot drift apart.
+ *
+ * Conventions at points where an op is not differentiable (the same in every
+ * strategy, because every strategy reads these partials):
+ *   abs'(0) = 0, relu'(0) = 0 (the subgradient 0, as PyTorch and JAX do);
+ *   max(a, b) and min(a, b) at a tie a = b give each argument 1/2 (the average
+ *   of the one-sided derivatives, as PyTorch does; a central difference along
+ *   one argument gives the same 1/2);
+ *   hypot'(0, 0) = (0, 0), as abs'(0) = 0;
+ *   d/da a^b = 0 when b = 0, and d/db a^b = 0 when a = 0 and b >= 0 (the
+ *   limits along the line, as PyTorch masks them); other undefined points
+ *   (atan2 at the origin, log of a negative) give NaN, never a made-up number.
+ */
+
+const isFiniteNumber = Number.isFinite
+const positive = (a: number) => a > 0 && a < Number.POSITIVE_INFINITY
+const inOpenUnit = (a: number) => a > -1 && a < 1
+const notZero = (a: number) => a !== 0 && isFiniteNumber(a)
+
+/** Sign with sign(0) = 0 and sign(NaN) = NaN: the derivative of |a|, with the convention at 0. */
+const sign = Math.sign
+
+/** 1 for a > b, 0 for a < b, 1/2 at a tie, NaN if either is NaN: d max(a, b) / da. */
+function maxSelects(a: number, b: number): number {
+  if (a > b) return 1
+  if (a < b) return 0
+  return a === b ? 0.5 : Number.NaN
+}
+
+/** The logistic function 1 / (1 + e^-a), in a form that neither overflows nor loses accuracy. */
+function sigmoid(a: number): number {
+  if (a >= 0) return 1 / (1 + Math.exp(-a))
+  const e = Math.exp(a)
+  return e / (1 + e)
+}
+
+export const unaryRules = {
+  neg: { math: 'd/da (-a) = -1', value: (a) => -a, partial: () => -1, smoothAt: isFiniteNumber },
+  abs: {
+    math: 'd/da |a| = sign(a), with 0 at a = 0',
+    value: Math.abs,
+    partial: (m, a) => sign(m.value(a)),
+    smoothAt: notZero,
+  },
+  sqrt: {
+    math: 'd/da sqrt(a) = 1 / (2 sqrt(a))',
+    value: Math.sqrt,
+    partial: (m, _a, out) => m.div(0.5, out),
+    smoothAt: positive,
+  },
+  exp: {
+    math: 'd/da e^a = e^a',
+    value: Math.exp,
+    partial: (_m, _a, out) => out,
+    smoothAt: isFiniteNumber,
+  },
+  expm1: {
+    math: 'd/da (e^a - 1) = e^a',
+    value: Math.expm1,
+    partial: (m, _a, out) => m.add(out, 1),
+    smoothAt: isFiniteNumber,
+  },
+  log: {
+    math: 'd/da ln a = 1 / a',
+    value: Math.log,
+    partial: (m, a) => m.div(1, a),
+    smoothAt: positive,
+  },
+  log1p: {
+    math: 'd/da ln(1 + a) = 1 / (1 + a)',
+    value: Math.log1p,
+    partial: (m, a) => m.div(1, m.add(a, 1)),
+    smoothAt: (a) => a > -1 && a < Number.POSITIVE_INFINITY,
+  },
+  sin: {
+    math: 'd/da sin a = cos a',
+    value: Math.sin,
+    partial: (m, a) => m.cos(a),
+    smoothAt: isFiniteNumber,
+  },
+  cos: {
+    math: 'd/da cos a = -sin a',
+    value: Math.cos,
+    partial: (m, a) => m.neg(m.sin(a)),
+    smoothAt: isFiniteNumber,
+  },
+  tan: {
+    math: 'd/da tan a = 1 + tan^2 a',
+    value: Math.tan,
+    partial: (m, _a, out) => m.add(1, m.square(out)),
+    // Away from the poles at pi/2 + k pi, where tan changes sign through infinity.
+    smoothAt: (a) => isFiniteNumber(a) && Math.abs(Math.cos(a)) > 1e-6,
+  },
+  asin: {
+    math: 'd/da asin a = 1 / sqrt(1 - a^2)',
+    value: Math.asin,
+    // (1 - a)(1 + a) rather than 1 - a^2: no cancellation as |a| nears 1.
+    partial: (m, a) => m.div(1, m.sqrt(m.mul(m.sub(1, a), m.add(1, a)))),
+    smoothAt: inOpenUnit,
+  },
+  acos: {
+    math: 'd/da acos a = -1 / sqrt(1 - a^2)',
+    value: Math.acos,
+    partial: (m, a) => m.div(-1, m.sqrt(m.mul(m.sub(1, a), m.add(1, a)))),
+    smoothAt: inOpenUnit,
+  },
+  atan: {
+    math: 'd/da atan a = 1 / (1 + a^2)',
+    value: Math.atan,
+    partial: (m, a) => m.div(1, m.add(1, m.square(a))),
+    smoothAt: isFiniteNumber,
+  },
+  sinh: {
+    math: 'd/da sinh a = cosh a',
+    value: Math.sinh,
+    partial: (m, a) => m.cosh(a),
+    smoothAt: isFiniteNumber,
+  },
+  cosh: {
+    math: 'd/da cosh a = sinh a',
+    value: Math.cosh,
+    partial: (m, a) => m.sinh(a),
+    smoothAt: isFiniteNumber,
+  },
+  tanh: {
+    math: 'd/da tanh a = 1 - tanh^2 a',
+    value: Math.tanh,
+    partial: (m, _a, out) => m.sub(1, m.square(out)),
+    smoothAt: isFiniteNumber,
+  },
+  sigmoid: {
+    math: 'd/da s(a) = s(a) (1 - s(a)), s(a) = 1 / (1 + e^-a)',
+    value: sigmoid,
+    partial: (m, _a, out) => m.mul(out, m.sub(1, out)),
+    smoothAt: isFiniteNumber,
+  },
+  softplus: {
+    math: 'd/da ln(1 + e^a) = s(a), the sigmoid',
+    // max(a, 0) + ln(1 + e^-|a|): exact for large |a| where ln(1 + e^a) overflows or rounds to 0.
+    value: (a) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))),
+    partial: (m, a) => m.sigmoid(a),
+    smoothAt: isFiniteNumber,
+  },
+  relu: {
+    math: 'd/da max(a, 0) = 1 for a > 0, 0 for a <= 0',
+    value: (a) => Math.max(a, 0),
+    partial: (m, a) => {
+      const v = m.value(a)
+      return v > 0 ? 1 : v <= 0 ? 0 : Number.NaN
+    },
+    smoothAt: notZero,
+  },
+  square: {
+    math: 'd/da a^2 = 2a',
+    value: (a) => a * a,
+    partial: (m, a) => m.mul(2, a),
+    smoothAt: isFiniteNumber,
+  },
+} as const satisfies { readonly [K in UnaryName]: UnaryRule }
+
+export const binaryRules = {
+  add: {
+    math: 'd(a + b) = (1, 1)',
+    value: (a, b) => a + b,
+    partialA: () => 1,
+    partialB: () => 1,
+    smoothAt: (a, b) => isFiniteNumber(a + b),
+  },
+  sub: {
+    math: 'd(a - b) = (1, -1)',
+    value: (a, b) => a - b,
+    partialA: () => 1,
+    partialB: () => -1,
+    smoothAt: (a, b) => isFiniteNumber(a - b),
+  },
+  mul: {
+    math: 'd(a b) = (b, a)',
+    value: (a, b) => a * b,
+    partialA: (_m, _a, b) => b,
+    partialB: (_m, a) => a,
+    smoothAt: (a, b) => isFiniteNumber(a * b),
+  },
+  div: {
+    math: 'd(a / b) = (1 / b, -a / b^2)',
+    value: (a, b) => a / b,
+    partialA: (m, _a, b) => m.div(1, b),
+    // -out / b rather than -a / b^2: b^2 can overflow where a / b does not.
+    partialB: (m, _a, b, out) => m.neg(m.div(out, b)),
+    smoothAt: (a, b) => notZero(b) && isFiniteNumber(a / b),
+  },
+  pow: {
+    math: 'd(a^b) = (b a^(b-1), a^b ln a)',
+    value: Math.pow,
+    partialA: (m, a, b) => (m.value(b) === 0 ? 0 : m.mul(b, m.pow(a, m.sub(b, 1)))),
+    partialB: (m, a, b, out) => (m.value(a) === 0 && m.value(b) >= 0 ? 0 : m.mul(out, m.log(a))),
+    smoothAt: (a, b) => positive(a) && isFiniteNumber(b) && isFiniteNumber(a ** b),
+  },
+  atan2: {
+    math: 'd atan2(a, b) = (b / (a^2 + b^2), -a / (a^2 + b^2))',
+    value: Math.atan2,
+    partialA: (m, a, b) => m.div(b, m.add(m.square(a), m.square(b))),
+    partialB: (m, a, b) => m.div(m.neg(a), m.add(m.square(a), m.square(b))),
+    // Away from the origin and from the branch cut on the negative b axis.
+    smoothAt: (a, b) => isFiniteNumber(a) && isFiniteNumber(b) && (a !== 0 || b > 0),
+  },
+  hypot: {
+    math: 'd hypot(a, b) = (a / hypot, b / hypot), with (0, 0) at the origin',
+    value: Math.hypot,
+    partialA: (m, a, _b, out) => (m.value(out) === 0 ? 0 : m.div(a, out)),
+    partialB: (m, _a, b, out) => (m.value(out) === 0 ? 0 : m.div(b, out)),
+    smoothAt: (a, b) => isFiniteNumber(Math.hypot(a, b)) && Math.hypot(a, b) > 0,
+  },
+  min: {
+    math: 'd min(a, b) = (1, 0) if a < b, (0, 1) if a > b, (1/2, 1/2) at a tie',
+    value: Math.min,
+    partialA: (m, a, b) => maxSelects(m.value(b), m.value(a)),
+    partialB: (m, a, b) => maxSelects(m.value(a), m.value(b)),
+    smoothAt: (a, b) => isFiniteNumber(a) && isFiniteNumber(b) && a !== b,
+  },
+  max: {
+    math: 'd max(a, b) = (1, 0) if a > b, (0, 1) if a < b, (1/2, 1/2) at a tie',
+    value: Math.max,
+    partialA: (m, a, b) => maxSelects(m.value(a), m.value(b)),
+    partialB: (m, a, b) => maxSelects(m.value(b), m.value(a)),
+    smoothAt: (a, b) => isFiniteNumber(a) && isFiniteNumber(b) && a !== b,
+  },
+} as const satisfies { readonly [K in BinaryName]: BinaryRule }
