@@ -14,6 +14,8 @@ export {
   type BinaryName,
   type BinaryRule,
   binaryRules,
+  countingOps,
+  type OpCounter,
   type Operand,
   type Ops,
   plain,
@@ -25,5 +27,5 @@ export {
   unaryRules,
   type VectorFn,
 } from './ops/index.js'
-export { reverse, tapeBytes } from './reverse/index.js'
+export { reverse, type TapeStats, tapeStats } from './reverse/index.js'
 export { TapeVar } from './reverse/variable.js'

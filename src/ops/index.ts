@@ -1,4 +1,5 @@
 export { chainTerm } from './chain.js'
+export { countingOps, type OpCounter } from './count.js'
 export { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
 export { checkArray, checkSameLength, createPlainOps, type OpsContext, plain } from './plain.js'
 export type { BinaryRule, UnaryRule } from './rule.js'

@@ -162,7 +162,20 @@ export const reverse: Strategy = {
   },
 }
 
-/** Bytes held by the tapes kept for reuse (for the benchmarks' memory measurements). */
-export function tapeBytes(): number {
-  return tapes.reduce((total, tape) => total + tape.bytes(), 0)
+/** The size of the last top-level recording, and the memory its tape holds. */
+export interface TapeStats {
+  /** Nodes recorded: the inputs and every op output that depends on them. */
+  readonly nodes: number
+  /** Edges recorded: one per non-zero local partial; the backward pass does one multiply-add per edge. */
+  readonly edges: number
+  /** Bytes held by the tape's arrays, which are kept for reuse by later calls. */
+  readonly bytes: number
+}
+
+/** Statistics of the last top-level (not nested) reverse-mode recording, for cost and memory measurements. */
+export function tapeStats(): TapeStats {
+  const tape = tapes[0]
+  return tape === undefined
+    ? { nodes: 0, edges: 0, bytes: 0 }
+    : { nodes: tape.nodes, edges: tape.edges, bytes: tape.bytes() }
 }

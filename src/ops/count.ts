@@ -1,0 +1,40 @@
+import { BINARY_OPS, UNARY_OPS } from './names.js'
+import type { Operand, Ops } from './types.js'
+
+/** A tally of primitive op evaluations, filled in by `countingOps`. */
+export interface OpCounter {
+  ops: number
+}
+
+/**
+ * Wraps `m` so that every primitive the user's function applies adds to
+ * `counter.ops`: 1 per unary or binary op, k per `sum` of k terms and 2k per
+ * `dot` of k pairs (a multiply and an add each). `constant` and `value` are
+ * free. Strategies are not changed by it: wrap the function instead,
+ * `(m, x) => f(countingOps(m, counter), x)`, and compare the count of one
+ * plain evaluation with the count of a whole gradient. The counts are
+ * deterministic, so claims about cost do not depend on a noisy clock.
+ */
+export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
+  const source = m as unknown as Record<string, (...args: unknown[]) => T>
+  const counted: Record<string, unknown> = {
+    constant: (c: number) => m.constant(c),
+    value: (a: Operand<T>) => m.value(a),
+    sum(xs: readonly Operand<T>[]) {
+      counter.ops += Array.isArray(xs) ? xs.length : 0
+      return m.sum(xs)
+    },
+    dot(xs: readonly Operand<T>[], ys: readonly Operand<T>[]) {
+      counter.ops += Array.isArray(xs) ? 2 * xs.length : 0
+      return m.dot(xs, ys)
+    },
+  }
+  for (const name of [...UNARY_OPS, ...BINARY_OPS]) {
+    const op = source[name] as (...args: unknown[]) => T
+    counted[name] = (...args: unknown[]) => {
+      counter.ops++
+      return op(...args)
+    }
+  }
+  return counted as unknown as Ops<T>
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The suite is pure computation; two workers match the machines' two cores.
+    maxWorkers: 2,
+  },
+})
