@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest'
+import { forward, numeric, type Ops, reverse, type ScalarFn, type VectorFn } from '../src/index.js'
+import { strategies } from './helpers/strategies.js'
+
+/*
+ * Bad input gets a TypeError or RangeError whose message names the call and
+ * says what was wrong, never a silent wrong answer. The casts below are what a
+ * JavaScript caller (or a TypeScript caller with `any`) can do.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: the point of these tests is input the types would reject
+type Any = any
+const sumOf: ScalarFn = (m, x) => m.sum(x)
+const identity: VectorFn = (_m, x) => x
+
+describe('bad points and directions', () => {
+  for (const s of strategies) {
+    const label = `${s.name}.gradient`
+    it(`${s.name}: x that is not an array of numbers is a TypeError naming the call`, () => {
+      expect(() => s.gradient(sumOf, 'abc' as Any)).toThrow(
+        new TypeError(
+          `${label}: x must be an array or typed array of numbers, got a string ("abc").`,
+        ),
+      )
+      expect(() => s.gradient(sumOf, 3 as Any)).toThrow(
+        /For a function of one number, use derivative\(g, 3\)/,
+      )
+      expect(() => s.gradient(sumOf, [1, '2', 3] as Any)).toThrow(
+        new TypeError(`${label}: x[1] must be a number, got a string ("2").`),
+      )
+      expect(() => s.gradient(sumOf, [1, undefined] as Any)).toThrow(
+        `${label}: x[1] must be a number, got undefined.`,
+      )
+      expect(() => s.gradient(sumOf, { length: 1, 0: 1 } as Any)).toThrow(TypeError)
+      expect(() => s.gradient(sumOf, new BigInt64Array(2) as Any)).toThrow(TypeError)
+    })
+
+    it(`${s.name}: derivative needs one number, and says so when given an array`, () => {
+      expect(() => s.derivative((m, x) => m.sin(x), [1] as Any)).toThrow(
+        new TypeError(
+          `${s.name}.derivative: x must be a number, got an array of length 1. For a function of several inputs, use gradient(f, x).`,
+        ),
+      )
+    })
+
+    it(`${s.name}: a direction v or weights u of the wrong length is a RangeError`, () => {
+      expect(() => s.jvp(identity, [1, 2], [1])).toThrow(
+        new RangeError(
+          `${s.name}.jvp: v has length 1 but must have length 2 (one entry per input).`,
+        ),
+      )
+      expect(() => s.vjp(identity, [1, 2], [1, 2, 3])).toThrow(
+        new RangeError(
+          `${s.name}.vjp: u has length 3 but must have length 2 (one entry per output of F).`,
+        ),
+      )
+    })
+
+    it(`${s.name}: a function argument that is not a function is a TypeError`, () => {
+      expect(() => s.gradient(null as Any, [1])).toThrow(
+        `${label}: f must be a function (m, x) => ..., got null.`,
+      )
+    })
+  }
+
+  it('numeric: options are checked', () => {
+    expect(() => numeric.gradient(sumOf, [1], { scheme: 'backward' as Any })).toThrow(
+      `numeric.gradient: options.scheme must be 'central' or 'forward', got a string ("backward").`,
+    )
+    expect(() => numeric.gradient(sumOf, [1], { step: -1 })).toThrow(RangeError)
+    expect(() => numeric.gradient(sumOf, [1], { step: 0 })).toThrow(RangeError)
+  })
+})
+
+describe('functions that return the wrong thing', () => {
+  for (const s of strategies) {
+    const label = `${s.name}.gradient`
+    it(`${s.name}: f returning an array is told to use jacobian`, () => {
+      expect(() => s.gradient(identity as Any, [1, 2])).toThrow(
+        new TypeError(
+          `${label}: f returned an array of length 2; use jacobian, jvp or vjp for vector-valued functions.`,
+        ),
+      )
+    })
+
+    it(`${s.name}: f returning a Promise is refused: only synchronous functions are differentiated`, () => {
+      expect(() => s.gradient((async (_m: unknown, x: unknown[]) => x[0]) as Any, [1])).toThrow(
+        `${label}: f returned a Promise; gradlab differentiates synchronous functions only.`,
+      )
+    })
+
+    it(`${s.name}: f returning something that is neither a value of the ops nor a number is a TypeError`, () => {
+      for (const [bad, described] of [
+        [undefined, 'undefined'],
+        ['1', 'a string ("1")'],
+        [{ value: 1 }, 'an object'],
+      ] as const) {
+        expect(() => s.gradient((() => bad) as Any, [1])).toThrow(
+          `${label}: f returned ${described}; it must return values made by the ops it was given (m) or plain numbers.`,
+        )
+      }
+    })
+
+    it(`${s.name}: F that does not return an array is told to use gradient`, () => {
+      expect(() => s.jacobian(sumOf as Any, [1, 2])).toThrow(
+        new TypeError(
+          `${s.name}.jacobian: F must return an array of outputs, got ${s.name === 'numeric' ? 'the number 3' : `a ${s.name === 'forward' ? 'Dual' : 'TapeVar'}`}. For a scalar function, use gradient; or return [value].`,
+        ),
+      )
+      expect(() => s.jacobian(((_m: unknown, x: unknown[]) => [x[0], 'y']) as Any, [1, 2])).toThrow(
+        `${s.name}.jacobian: F returned, at output 1, a string ("y")`,
+      )
+    })
+
+    it(`${s.name}: ops given the wrong kind of argument name the op`, () => {
+      expect(() => s.gradient((m) => m.sin('x' as Any), [1])).toThrow(
+        `${label}: sin received a string ("x")`,
+      )
+      expect(() => s.gradient((m, x) => m.dot(x, [1]), [1, 2])).toThrow(
+        new RangeError(
+          `${label}: dot received arrays of lengths 2 and 1; they must have the same length.`,
+        ),
+      )
+      expect(() => s.gradient((m, x) => m.sum(x[0] as Any), [1])).toThrow(
+        `${label}: sum expects an array, got`,
+      )
+    })
+  }
+
+  it('numeric: F whose output length changes with x is a RangeError', () => {
+    const ragged = <T>(m: Ops<T>, x: readonly T[]) =>
+      m.value(x[0] as T) > 1 ? [x[0] as T] : [x[0] as T, 1]
+    expect(() => numeric.jacobian(ragged, [1])).toThrow(
+      new RangeError(
+        'numeric.jacobian: F returned 1 outputs on one evaluation and 2 on another; its output length must not depend on x.',
+      ),
+    )
+  })
+
+  it('forward: F whose output length changes between passes is a RangeError', () => {
+    let calls = 0
+    const ragged: VectorFn = (_m, x) => (calls++ === 0 ? x : x.slice(1))
+    expect(() => forward.jacobian(ragged, [1, 2])).toThrow(RangeError)
+  })
+})
+
+describe('values kept from one evaluation are refused in another', () => {
+  it('reverse: a tape variable kept from an earlier gradient call is an error, not a wrong number', () => {
+    let kept: unknown
+    reverse.gradient(
+      (m, x) => {
+        kept = x[0]
+        return m.sum(x)
+      },
+      [1, 2],
+    )
+    expect(() => reverse.gradient((m, x) => m.mul(kept as Any, x[0] as Any), [3])).toThrow(
+      'reverse.gradient: mul received a variable recorded in another evaluation',
+    )
+    expect(() => reverse.gradient(() => kept as Any, [3])).toThrow(
+      'reverse.gradient: f returned a variable recorded in another evaluation',
+    )
+  })
+
+  it('forward: a dual number from another pass is an error (no perturbation confusion)', () => {
+    let kept: unknown
+    // A gradient takes one pass per input: a dual kept from the first pass is refused in the second.
+    expect(() =>
+      forward.gradient(
+        (m, x) => {
+          kept ??= x[0]
+          return m.mul(x[1] as Any, kept as Any)
+        },
+        [1, 2],
+      ),
+    ).toThrow('forward.gradient: mul received a dual number from another forward pass')
+    // And so is it in any later call.
+    expect(() => forward.derivative((m, x) => m.add(x, kept as Any), 1)).toThrow(
+      'forward.derivative: add received a dual number from another forward pass',
+    )
+  })
+
+  it("forward: an enclosing derivative's dual used inside a nested derivative is refused", () => {
+    expect(() =>
+      forward.derivative(
+        (m, x) =>
+          m.mul(
+            x,
+            forward.derivative((n, y) => n.mul(y, x as Any), 1),
+          ),
+        2,
+      ),
+    ).toThrow('forward.derivative: mul received a dual number from another forward pass')
+  })
+
+  it("reverse: an enclosing evaluation's variable used inside a nested gradient is refused", () => {
+    expect(() =>
+      reverse.derivative(
+        (m, x) =>
+          m.mul(
+            x,
+            reverse.derivative((n, y) => n.mul(y, x as Any), 1),
+          ),
+        2,
+      ),
+    ).toThrow('reverse.derivative: mul received a variable recorded in another evaluation')
+  })
+
+  it("a value of one strategy passed to another strategy's ops is refused by name", () => {
+    let dual: unknown
+    forward.derivative((_m, x) => {
+      dual = x
+      return x
+    }, 1)
+    expect(() => reverse.gradient((m, x) => m.add(x[0] as Any, dual as Any), [1])).toThrow(
+      'reverse.gradient: add received a Dual; expected a value made by these ops or a plain number.',
+    )
+    expect(() => numeric.gradient((m, x) => m.add(x[0] as Any, dual as Any), [1])).toThrow(
+      'numeric.gradient: add received a Dual, but these ops compute with plain numbers.',
+    )
+  })
+})
