@@ -65,7 +65,7 @@ describe('the built package, installed in a project outside the source tree', ()
       [4, -4],
       [4, -4],
     ])
-  })
+  }, 30_000)
 
   it("its type declarations check a user's TypeScript and reject wrong calls", () => {
     writeFileSync(
@@ -101,7 +101,7 @@ describe('the built package, installed in a project outside the source tree', ()
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
     // Throws, with the compiler's messages, if the declarations are missing, wrong or too loose.
     execFileSync('node', [tsc, '-p', project], { cwd: project, encoding: 'utf8' })
-  })
+  }, 60_000) // a compiler run in a child process, which takes seconds on a loaded machine
 
   it('uses nothing Node-specific, so it runs in browsers too', () => {
     const dist = join(project, 'node_modules', 'gradlab', 'dist')

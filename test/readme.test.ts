@@ -17,4 +17,4 @@ it("the README's example prints what the README says it prints", () => {
   writeFileSync(file, code.replace("from 'gradlab'", `from '${join(root, 'src', 'index.ts')}'`))
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
   expect(execFileSync('node', [tsx, file], { encoding: 'utf8' })).toBe(printed)
-})
+}, 30_000) // runs the example in a child process

@@ -40,7 +40,7 @@ function record<R>(label: string, x: Float64Array, body: (inputs: TapeVar[], tap
   try {
     const inputs = new Array<TapeVar>(x.length)
     for (let i = 0; i < x.length; i++)
-      inputs[i] = new TapeVar(x[i] as number, tape.endNode(), context.session)
+      inputs[i] = new TapeVar(x[i] as number, tape.input(), context.session)
     return body(inputs, tape)
   } finally {
     depth--
@@ -79,14 +79,11 @@ function pullback(
   n: number,
 ): Float64Array {
   const adjoint = tape.scratch()
-  let last = -1
   for (let i = 0; i < outputs.length; i++) {
     const { index } = outputs[i] as TapeVar
-    if (index < 0) continue
-    adjoint[index] = (adjoint[index] as number) + (seeds[i] as number)
-    last = Math.max(last, index)
+    if (index >= 0) adjoint[index] = (adjoint[index] as number) + (seeds[i] as number)
   }
-  tape.backward(adjoint, last)
+  tape.backward(adjoint)
   return adjoint.slice(0, n)
 }
 
@@ -139,7 +136,7 @@ export const reverse: Strategy = {
       // J v by a forward sweep over the recorded partials: no second evaluation of F.
       const tangent = tape.scratch()
       tangent.set(v)
-      tape.forwardSweep(tangent, x.length, tape.nodes - 1)
+      tape.forwardSweep(tangent)
       return {
         value: Float64Array.from(outs, (o) => o.value),
         tangent: Float64Array.from(outs, (o) => (o.index < 0 ? 0 : (tangent[o.index] as number))),
@@ -168,14 +165,16 @@ export interface TapeStats {
   readonly nodes: number
   /** Edges recorded: one per non-zero local partial; the backward pass does one multiply-add per edge. */
   readonly edges: number
-  /** Bytes held by the tape's arrays, which are kept for reuse by later calls. */
+  /** Bytes the recording used: 12 per edge and 8 per node (its adjoint), so 32 for a binary op. */
   readonly bytes: number
+  /** Bytes the tape's arrays hold for reuse by later calls: at most about twice the largest recording's. */
+  readonly heldBytes: number
 }
 
 /** Statistics of the last top-level (not nested) reverse-mode recording, for cost and memory measurements. */
 export function tapeStats(): TapeStats {
   const tape = tapes[0]
   return tape === undefined
-    ? { nodes: 0, edges: 0, bytes: 0 }
-    : { nodes: tape.nodes, edges: tape.edges, bytes: tape.bytes() }
+    ? { nodes: 0, edges: 0, bytes: 0, heldBytes: 0 }
+    : { nodes: tape.nodes, edges: tape.edges, bytes: tape.usedBytes(), heldBytes: tape.heldBytes() }
 }

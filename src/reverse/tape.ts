@@ -1,13 +1,18 @@
 /**
  * The reverse-mode tape: a record of every op evaluated, as flat typed arrays.
  *
- * Node i is one op's output (or an input). Its incoming edges are the slots
- * `edgeEnd[i-1] .. edgeEnd[i] - 1`: each edge holds the node it came from
- * (`parent`) and the local partial derivative along it (`partial`), computed
- * from the op table while recording. The backward pass therefore needs no
- * op-specific code and no closures: it walks the nodes in reverse and adds
- * `partial * adjoint` into each parent, so a term shared by many parameters is
- * computed once and flows to all of them.
+ * Nodes 0 .. inputs-1 are the inputs; every later node is one op's output,
+ * with one edge per variable it was computed from. Edges are stored in the
+ * order they were recorded: the node they came from (`parent`) and the local
+ * partial derivative along them (`partial`), computed from the op table while
+ * recording. The first edge of each node stores its parent as `~parent` (a
+ * negative number), which is all the backward pass needs to tell where one
+ * node's edges end and the previous node's begin. A binary op therefore
+ * costs two edges of 12 bytes and one adjoint slot of 8: 32 bytes in all.
+ *
+ * The backward pass needs no op-specific code and no closures: it walks the
+ * edges in reverse and adds `partial * adjoint` into each parent, so a term
+ * shared by many parameters is computed once and flows to all of them.
  *
  * The arrays grow by doubling and are kept between calls, so a function of
  * steady size allocates nothing on the tape after its first gradient. The
@@ -15,32 +20,45 @@
  * pass has run, which is the price reverse mode pays for its speed.
  */
 export class Tape {
-  private edgeEnd = new Int32Array(256)
   private parent = new Int32Array(512)
   private partial = new Float64Array(512)
   private sensitivity = new Float64Array(256)
-  /** Nodes recorded since the last reset. */
+  /** Nodes recorded since the last reset, inputs included. */
   nodes = 0
   /** Edges recorded since the last reset. */
   edges = 0
+  /** Nodes without edges at the start of the tape. */
+  inputs = 0
+  /** Whether the node being recorded has an edge yet. */
+  private open = false
 
   reset(): void {
     this.nodes = 0
     this.edges = 0
+    this.inputs = 0
+    this.open = false
+  }
+
+  /** Adds an input node (only before any op is recorded) and returns its index. */
+  input(): number {
+    if (this.edges !== 0)
+      throw new Error('gradlab internal error: an input was added after an op was recorded')
+    this.inputs++
+    return this.nodes++
   }
 
   /** Adds an edge to the node being recorded: d(node)/d(parent) = partial. */
   addEdge(parent: number, partial: number): void {
     if (this.edges === this.parent.length) this.growEdges()
-    this.parent[this.edges] = parent
+    this.parent[this.edges] = this.open ? parent : ~parent
     this.partial[this.edges] = partial
     this.edges++
+    this.open = true
   }
 
-  /** Closes the node being recorded (with the edges added since the last node) and returns its index. */
+  /** Closes the node being recorded, which has at least one edge, and returns its index. */
   endNode(): number {
-    if (this.nodes === this.edgeEnd.length) this.edgeEnd = grow(this.edgeEnd)
-    this.edgeEnd[this.nodes] = this.edges
+    this.open = false
     return this.nodes++
   }
 
@@ -49,57 +67,64 @@ export class Tape {
    * the tape's own scratch array, valid until the next call that asks for it.
    */
   scratch(): Float64Array {
-    if (this.sensitivity.length < this.nodes)
-      this.sensitivity = new Float64Array(this.edgeEnd.length)
+    if (this.sensitivity.length < this.nodes) {
+      this.sensitivity = new Float64Array(Math.max(this.nodes, 2 * this.sensitivity.length))
+    }
     this.sensitivity.fill(0, 0, this.nodes)
     return this.sensitivity
   }
 
   /**
-   * The backward pass: from node `last` down to node 0, each node's adjoint
-   * (d output / d node) flows to its parents, `adjoint[parent] += partial *
-   * adjoint[node]`. Nodes with a zero adjoint do not reach the seeded
-   * outputs and are skipped (exact zeros are strong; see `chainTerm`).
+   * The backward pass: from the last node down, each node's adjoint (d output
+   * / d node) flows to its parents, `adjoint[parent] += partial *
+   * adjoint[node]`. Nodes whose adjoint is zero do not reach the seeded
+   * outputs and add nothing (exact zeros are strong; see `chainTerm`).
    */
-  backward(adjoint: Float64Array, last: number): void {
-    const { edgeEnd, parent, partial } = this
-    for (let node = last; node >= 0; node--) {
+  backward(adjoint: Float64Array): void {
+    const { parent, partial } = this
+    let node = this.nodes - 1
+    for (let e = this.edges - 1; e >= 0; e--) {
+      let p = parent[e] as number
+      const first = p < 0
+      if (first) p = ~p
       const a = adjoint[node] as number
-      if (a === 0) continue
-      const end = edgeEnd[node] as number
-      for (let e = node === 0 ? 0 : (edgeEnd[node - 1] as number); e < end; e++) {
-        const p = parent[e] as number
-        adjoint[p] = (adjoint[p] as number) + (partial[e] as number) * a
-      }
+      if (a !== 0) adjoint[p] = (adjoint[p] as number) + (partial[e] as number) * a
+      if (first) node--
     }
   }
 
   /**
    * A forward sweep over the recorded partials: `tangent[node] = sum of
-   * partial * tangent[parent]`, for nodes `first .. last`. It is forward mode
-   * replayed on the tape, which gives J v from one recording.
+   * partial * tangent[parent]` for every node after the inputs, whose
+   * tangents the caller has set. It is forward mode replayed on the tape,
+   * which gives J v from one recording.
    */
-  forwardSweep(tangent: Float64Array, first: number, last: number): void {
-    const { edgeEnd, parent, partial } = this
-    for (let node = first; node <= last; node++) {
-      let t = 0
-      const end = edgeEnd[node] as number
-      for (let e = node === 0 ? 0 : (edgeEnd[node - 1] as number); e < end; e++) {
-        const tp = tangent[parent[e] as number] as number
-        if (tp !== 0) t += (partial[e] as number) * tp
+  forwardSweep(tangent: Float64Array): void {
+    const { parent, partial } = this
+    let node = this.inputs - 1
+    let t = 0
+    for (let e = 0; e < this.edges; e++) {
+      let p = parent[e] as number
+      if (p < 0) {
+        if (node >= this.inputs) tangent[node] = t
+        node++
+        t = 0
+        p = ~p
       }
-      tangent[node] = t
+      const tp = tangent[p] as number
+      if (tp !== 0) t += (partial[e] as number) * tp
     }
+    if (node >= this.inputs) tangent[node] = t
   }
 
-  /** Bytes held by the tape's arrays (capacity, not only what the last recording used). */
-  bytes(): number {
-    return (
-      this.edgeEnd.byteLength +
-      this.parent.byteLength +
-      this.partial.byteLength +
-      this.sensitivity.byteLength
-    )
+  /** Bytes the last recording used: 12 per edge (parent, partial) and 8 per node (its adjoint). */
+  usedBytes(): number {
+    return 12 * this.edges + 8 * this.nodes
+  }
+
+  /** Bytes held by the tape's arrays, which are kept for reuse: at most twice what the largest recording used. */
+  heldBytes(): number {
+    return this.parent.byteLength + this.partial.byteLength + this.sensitivity.byteLength
   }
 
   private growEdges(): void {
