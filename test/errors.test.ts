@@ -220,3 +220,26 @@ describe('values kept from one evaluation are refused in another', () => {
     )
   })
 })
+
+describe("values of the ops cannot silently become NaN in JavaScript's own arithmetic", () => {
+  for (const s of [forward, reverse]) {
+    it(`${s.name}: comparing a value with > or adding with + is a TypeError that points to m.value`, () => {
+      expect(() => s.gradient((m, [a]) => ((a as Any) > 0 ? a : m.neg(a)), [1])).toThrow(
+        /was used as a plain number \(in a comparison or in arithmetic with \+ - \* \/\)\. Read its value with m\.value\(x\)/,
+      )
+      expect(() => s.gradient((_m, [a]) => (a as Any) + 1, [1])).toThrow(TypeError)
+    })
+
+    it(`${s.name}: in a string a value describes itself`, () => {
+      let text = ''
+      s.gradient(
+        (m, [a]) => {
+          text = `${a}`
+          return m.sin(a)
+        },
+        [2],
+      )
+      expect(text).toMatch(/^(Dual\(value 2, tangent 1\)|TapeVar\(value 2, node 0\))$/)
+    })
+  }
+})

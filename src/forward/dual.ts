@@ -1,3 +1,5 @@
+import { refuseNumberConversion } from '../core/primitive.js'
+
 /**
  * A dual number `value + tangent ε` with ε² = 0: evaluating f on it gives
  * `f(value) + f'(value) tangent ε`, so the tangent carries the derivative
@@ -13,4 +15,8 @@ export class Dual {
     readonly tangent: number,
     readonly pass: number,
   ) {}
+
+  [Symbol.toPrimitive](hint: string): string {
+    return refuseNumberConversion(hint, 'Dual', `value ${this.value}, tangent ${this.tangent}`)
+  }
 }

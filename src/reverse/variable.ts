@@ -1,3 +1,5 @@
+import { refuseNumberConversion } from '../core/primitive.js'
+
 /**
  * A value recorded on a reverse-mode tape: its primal value, and the index of
  * the tape node that made it (-1 for a constant, which needs no node).
@@ -12,4 +14,8 @@ export class TapeVar {
     readonly index: number,
     readonly session: number,
   ) {}
+
+  [Symbol.toPrimitive](hint: string): string {
+    return refuseNumberConversion(hint, 'TapeVar', `value ${this.value}, node ${this.index}`)
+  }
 }
