@@ -2,7 +2,6 @@ import { describe } from '../core/describe.js'
 import {
   BINARY_OPS,
   type BinaryName,
-  type BinaryRule,
   binaryRules,
   checkArray,
   checkSameLength,
@@ -11,9 +10,9 @@ import {
   plain,
   UNARY_OPS,
   type UnaryName,
-  type UnaryRule,
   unaryRules,
 } from '../ops/index.js'
+import { binaryCode, DOT, type Program, SUM, unaryCode } from './program.js'
 import type { Tape } from './tape.js'
 import { TapeVar } from './variable.js'
 
@@ -21,6 +20,8 @@ export interface ReverseContext extends OpsContext {
   /** The evaluation whose variables the ops accept; 0 when none is recording. */
   session: number
   tape: Tape
+  /** Where a compiling recording writes its instructions; null for an ordinary gradient. */
+  program: Program | null
 }
 
 function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
@@ -38,24 +39,40 @@ function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
 /**
  * `Ops<TapeVar>` built from the op table: each op computes its value by the
  * value rule and records its local partials as edges on the tape. Constants
- * (plain numbers, `m.constant`) get no node, and an edge whose partial is
- * exactly 0 is not recorded: it carries no dependence.
+ * (plain numbers, `m.constant`) get no node. An edge whose partial is exactly
+ * 0 carries no dependence and is not recorded, except while compiling, when
+ * every edge is kept because its partial may be non-zero at another point.
  */
 export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
   const constant = (value: number) => new TapeVar(value, -1, context.session)
-  /** Records an edge from the variable at `index` unless its partial is exactly 0; returns edges added. */
+  /** Records an edge from the variable at `index`; returns the number of edges added. */
   const edge = (index: number, partial: number) => {
-    if (partial === 0) return 0
+    if (partial === 0 && context.program === null) return 0
     context.tape.addEdge(index, partial)
     return 1
   }
-  const node = (value: number, edges: number) =>
-    edges === 0 ? constant(value) : new TapeVar(value, context.tape.endNode(), context.session)
+  /** Closes a node with `edges` edges, writing its instruction when compiling. */
+  const node = (value: number, edges: number, code: number) => {
+    if (edges === 0) {
+      context.program?.discard()
+      return constant(value)
+    }
+    context.program?.end(code)
+    return new TapeVar(value, context.tape.endNode(), context.session)
+  }
+  /** Appends an operand to the instruction being compiled (a no-op otherwise). */
+  const operand = (x: TapeVar | null, a: unknown) =>
+    context.program?.operand(x === null ? -1 : x.index, x === null ? (a as number) : x.value)
   const isVariable = (x: TapeVar | null): x is TapeVar => x !== null && x.index >= 0
 
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => constant(plain.constant(c as number)),
-    value: (a: unknown) => (typeof a === 'number' ? a : tapeVar(context, 'value', a).value),
+    value(a: unknown) {
+      if (typeof a === 'number') return a
+      const x = tapeVar(context, 'value', a)
+      if (x.index >= 0) context.program?.read(x.index, x.value)
+      return x.value
+    },
     // sum and dot are fused n-ary ops: one node with an edge per variable
     // input, so their partials (1; the other factor) are applied here.
     sum(xs: readonly unknown[]) {
@@ -66,8 +83,9 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         const x = typeof a === 'number' ? null : tapeVar(context, 'sum', a)
         value += x === null ? (a as number) : x.value
         if (isVariable(x)) edges += edge(x.index, 1)
+        operand(x, a)
       }
-      return node(value, edges)
+      return node(value, edges, SUM)
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
@@ -83,31 +101,40 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         value += av * bv
         if (isVariable(x)) edges += edge(x.index, bv)
         if (isVariable(y)) edges += edge(y.index, av)
+        operand(x, a)
+        operand(y, b)
       }
-      return node(value, edges)
+      return node(value, edges, DOT)
     },
   }
   for (const name of UNARY_OPS) {
-    const rule = (unaryRules as Record<UnaryName, UnaryRule>)[name]
+    const rule = unaryRules[name as UnaryName]
+    const code = unaryCode(name)
     ops[name] = (a: unknown) => {
       if (typeof a === 'number') return constant(rule.value(a))
       const x = tapeVar(context, name, a)
       const out = rule.value(x.value)
-      return node(out, x.index < 0 ? 0 : edge(x.index, rule.partial(plain, x.value, out)))
+      if (x.index < 0) return constant(out)
+      operand(x, a)
+      return node(out, edge(x.index, rule.partial(plain, x.value, out)), code)
     }
   }
   for (const name of BINARY_OPS) {
-    const rule = (binaryRules as Record<BinaryName, BinaryRule>)[name]
+    const rule = binaryRules[name as BinaryName]
+    const code = binaryCode(name)
     ops[name] = (a: unknown, b: unknown) => {
       const x = typeof a === 'number' ? null : tapeVar(context, name, a)
       const y = typeof b === 'number' ? null : tapeVar(context, name, b)
       const av = x === null ? (a as number) : x.value
       const bv = y === null ? (b as number) : y.value
       const out = rule.value(av, bv)
+      if (!isVariable(x) && !isVariable(y)) return constant(out)
       let edges = 0
       if (isVariable(x)) edges += edge(x.index, rule.partialA(plain, av, bv, out))
       if (isVariable(y)) edges += edge(y.index, rule.partialB(plain, av, bv, out))
-      return node(out, edges)
+      operand(x, a)
+      operand(y, b)
+      return node(out, edges, code)
     }
   }
   return ops as unknown as Ops<TapeVar>

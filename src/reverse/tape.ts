@@ -1,3 +1,4 @@
+import { grow } from '../core/grow.js'
 /**
  * The reverse-mode tape: a record of every op evaluated, as flat typed arrays.
  *
@@ -131,10 +132,4 @@ export class Tape {
     this.parent = grow(this.parent)
     this.partial = grow(this.partial)
   }
-}
-
-function grow<A extends Int32Array | Float64Array>(array: A): A {
-  const bigger = new (array.constructor as new (length: number) => A)(array.length * 2)
-  bigger.set(array)
-  return bigger
 }

@@ -1,0 +1,81 @@
+import { grow } from '../core/grow.js'
+import {
+  BINARY_OPS,
+  type BinaryName,
+  type BinaryRule,
+  binaryRules,
+  UNARY_OPS,
+  type UnaryName,
+  type UnaryRule,
+  unaryRules,
+} from '../ops/index.js'
+
+/*
+ * A recorded program: which op made each tape node, and from what. The
+ * dynamic tape keeps only the partials of one evaluation; a program keeps the
+ * instructions, so a compiled gradient can recompute values and partials at a
+ * new point without calling the user's function again.
+ */
+
+/** Op codes: the unary ops in table order, then the binary ops, then sum and dot. */
+export const UNARY_RULES: readonly UnaryRule[] = UNARY_OPS.map(
+  (name) => unaryRules[name as UnaryName],
+)
+export const BINARY_RULES: readonly BinaryRule[] = BINARY_OPS.map(
+  (name) => binaryRules[name as BinaryName],
+)
+export const FIRST_BINARY = UNARY_OPS.length
+export const SUM = FIRST_BINARY + BINARY_OPS.length
+export const DOT = SUM + 1
+
+export const unaryCode = (name: UnaryName) => UNARY_OPS.indexOf(name)
+export const binaryCode = (name: BinaryName) => FIRST_BINARY + BINARY_OPS.indexOf(name)
+
+/**
+ * Instructions in flat typed arrays, one per op node. An operand is a node
+ * index (>= 0) or `~k` for the constant `constants[k]`. A dot's operands are
+ * interleaved: x0, y0, x1, y1, ...
+ */
+export class Program {
+  code = new Uint8Array(256)
+  /** Instruction i's operands are `args[argEnd[i-1] .. argEnd[i]-1]`. */
+  argEnd = new Int32Array(256)
+  args = new Int32Array(512)
+  constants = new Float64Array(64)
+  instructions = 0
+  argCount = 0
+  constantCount = 0
+  /** Nodes whose value the function read with `m.value`, and the value it read: [node, value, ...]. */
+  readonly reads: number[] = []
+
+  /** Appends an operand of the instruction being recorded: a node index, or a constant's value. */
+  operand(index: number, value: number): void {
+    if (this.argCount === this.args.length) this.args = grow(this.args)
+    if (index >= 0) this.args[this.argCount++] = index
+    else {
+      if (this.constantCount === this.constants.length) this.constants = grow(this.constants)
+      this.constants[this.constantCount] = value
+      this.args[this.argCount++] = ~this.constantCount++
+    }
+  }
+
+  /** Closes the instruction whose operands were just appended. */
+  end(code: number): void {
+    if (this.instructions === this.code.length) {
+      this.code = grow(this.code)
+      this.argEnd = grow(this.argEnd)
+    }
+    this.code[this.instructions] = code
+    this.argEnd[this.instructions++] = this.argCount
+  }
+
+  /** Drops the operands appended since the last instruction: the op turned out to be a constant. */
+  discard(): void {
+    this.argCount = this.instructions === 0 ? 0 : (this.argEnd[this.instructions - 1] as number)
+  }
+
+  /** Notes that the function read node `index`'s value, so its control flow may depend on it. */
+  read(index: number, value: number): void {
+    this.reads.push(index, value)
+  }
+}

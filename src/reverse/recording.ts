@@ -1,0 +1,112 @@
+import { badOutput, checkScalarResult, checkVectorResult } from '../core/validate.js'
+import type { VectorFn } from '../ops/types.js'
+import { createTapeOps, type ReverseContext } from './ops.js'
+import type { Program } from './program.js'
+import { Tape } from './tape.js'
+import { TapeVar } from './variable.js'
+
+/*
+ * Recording: running the user's function on tape variables, one tape per
+ * nesting depth, with the session checks that keep evaluations apart.
+ */
+
+/** One tape per nesting depth (a reverse call inside a function being recorded gets its own). */
+const tapes: Tape[] = []
+const context: ReverseContext = { label: 'reverse', session: 0, tape: new Tape(), program: null }
+export const ops = createTapeOps(context)
+let sessionsStarted = 0
+let depth = 0
+
+/**
+ * Records `body` on a fresh session with the inputs x as nodes 0 .. n-1,
+ * writing instructions to `program` too when one is given (compiling).
+ */
+export function record<R>(
+  label: string,
+  x: Float64Array,
+  body: (inputs: TapeVar[], tape: Tape) => R,
+  program: Program | null = null,
+): R {
+  const saved = {
+    label: context.label,
+    session: context.session,
+    tape: context.tape,
+    program: context.program,
+  }
+  const tape = tapes[depth] ?? new Tape()
+  tapes[depth++] = tape
+  tape.reset()
+  context.label = label
+  context.tape = tape
+  context.session = ++sessionsStarted
+  context.program = program
+  try {
+    const inputs = new Array<TapeVar>(x.length)
+    for (let i = 0; i < x.length; i++)
+      inputs[i] = new TapeVar(x[i] as number, tape.input(), context.session)
+    return body(inputs, tape)
+  } finally {
+    depth--
+    context.label = saved.label
+    context.tape = saved.tape
+    context.session = saved.session
+    context.program = saved.program
+  }
+}
+
+/** Reads one output of the evaluation being recorded: a variable of this session or a plain number. */
+export function output(label: string, name: string, r: unknown, index?: number): TapeVar {
+  if (typeof r === 'number') return new TapeVar(r, -1, context.session)
+  if (r instanceof TapeVar && r.session === context.session) return r
+  if (r instanceof TapeVar) {
+    throw new TypeError(
+      `${label}: ${name} returned a variable recorded in another evaluation (kept from an earlier call); return values computed in this call.`,
+    )
+  }
+  throw badOutput(label, name, r, index)
+}
+
+export function scalarOutput(label: string, name: string, r: unknown): TapeVar {
+  checkScalarResult(label, name, r)
+  return output(label, name, r)
+}
+
+export function vectorOutputs(label: string, F: VectorFn, inputs: TapeVar[]): TapeVar[] {
+  return checkVectorResult(label, 'F', F(ops, inputs)).map((r, i) => output(label, 'F', r, i))
+}
+
+/** Runs the backward pass from `seeds` (adjoints of output nodes) and returns the inputs' adjoints. */
+export function pullback(
+  tape: Tape,
+  outputs: readonly TapeVar[],
+  seeds: ArrayLike<number>,
+  n: number,
+): Float64Array {
+  const adjoint = tape.scratch()
+  for (let i = 0; i < outputs.length; i++) {
+    const { index } = outputs[i] as TapeVar
+    if (index >= 0) adjoint[index] = (adjoint[index] as number) + (seeds[i] as number)
+  }
+  tape.backward(adjoint)
+  return adjoint.slice(0, n)
+}
+
+/** The size of the last top-level recording, and the memory its tape holds. */
+export interface TapeStats {
+  /** Nodes recorded: the inputs and every op output that depends on them. */
+  readonly nodes: number
+  /** Edges recorded: one per non-zero local partial; the backward pass does one multiply-add per edge. */
+  readonly edges: number
+  /** Bytes the recording used: 12 per edge and 8 per node (its adjoint), so 32 for a binary op. */
+  readonly bytes: number
+  /** Bytes the tape's arrays hold for reuse by later calls: at most about twice the largest recording's. */
+  readonly heldBytes: number
+}
+
+/** Statistics of the last top-level (not nested) reverse-mode recording, for cost and memory measurements. */
+export function tapeStats(): TapeStats {
+  const tape = tapes[0]
+  return tape === undefined
+    ? { nodes: 0, edges: 0, bytes: 0, heldBytes: 0 }
+    : { nodes: tape.nodes, edges: tape.edges, bytes: tape.usedBytes(), heldBytes: tape.heldBytes() }
+}
