@@ -27,5 +27,12 @@ export {
   unaryRules,
   type VectorFn,
 } from './ops/index.js'
-export { reverse, type TapeStats, tapeStats } from './reverse/index.js'
+export {
+  type CompiledGradient,
+  type CompileOptions,
+  type ReverseStrategy,
+  reverse,
+  type TapeStats,
+  tapeStats,
+} from './reverse/index.js'
 export { TapeVar } from './reverse/variable.js'

@@ -7,6 +7,7 @@ import {
   chainTerm,
   checkArray,
   checkSameLength,
+  numbers,
   type Ops,
   type OpsContext,
   plain,
@@ -84,7 +85,7 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       const x = dual(context, name, a)
       const out = rule.value(x.value)
       const tangent =
-        x.tangent === 0 ? 0 : chainTerm(rule.partial(plain, x.value, out) as number, x.tangent)
+        x.tangent === 0 ? 0 : chainTerm(rule.partial(numbers, x.value, out) as number, x.tangent)
       return new Dual(out, tangent, context.pass)
     }
   }
@@ -98,10 +99,10 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       const out = rule.value(av, bv)
       let tangent = 0
       if (x !== null && x.tangent !== 0) {
-        tangent += chainTerm(rule.partialA(plain, av, bv, out) as number, x.tangent)
+        tangent += chainTerm(rule.partialA(numbers, av, bv, out) as number, x.tangent)
       }
       if (y !== null && y.tangent !== 0) {
-        tangent += chainTerm(rule.partialB(plain, av, bv, out) as number, y.tangent)
+        tangent += chainTerm(rule.partialB(numbers, av, bv, out) as number, y.tangent)
       }
       return new Dual(out, tangent, context.pass)
     }

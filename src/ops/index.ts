@@ -1,7 +1,14 @@
 export { chainTerm } from './chain.js'
 export { countingOps, type OpCounter } from './count.js'
 export { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
-export { checkArray, checkSameLength, createPlainOps, type OpsContext, plain } from './plain.js'
+export {
+  checkArray,
+  checkSameLength,
+  createPlainOps,
+  numbers,
+  type OpsContext,
+  plain,
+} from './plain.js'
 export type { BinaryRule, UnaryRule } from './rule.js'
 export { binaryRules, unaryRules } from './rules.js'
 export type { Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'

@@ -1,6 +1,7 @@
 import type { Strategy } from '../core/strategy.js'
 import { checkFunction, checkLength, checkScalarPoint, toVector } from '../core/validate.js'
 import type { ScalarFn, UnivariateFn } from '../ops/types.js'
+import { type CompiledGradient, type CompileOptions, compile } from './compile.js'
 import { ops, pullback, record, scalarOutput, vectorOutputs } from './recording.js'
 import type { TapeVar } from './variable.js'
 
@@ -27,8 +28,15 @@ function valueAndGradient(label: string, f: ScalarFn, xs: ArrayLike<number>) {
  * @example
  * reverse.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // Float64Array [4, -4]
  */
-export const reverse: Strategy = {
+/** Reverse mode's methods: the shared ones, and `compile` for gradients replayed without re-recording. */
+export interface ReverseStrategy extends Strategy {
+  readonly name: 'reverse'
+  compile(f: ScalarFn, x0: ArrayLike<number>, options?: CompileOptions): CompiledGradient
+}
+
+export const reverse: ReverseStrategy = {
   name: 'reverse',
+  compile,
   derivative(g: UnivariateFn, xv: number): number {
     const label = 'reverse.derivative'
     checkFunction(label, 'g', g)
@@ -84,4 +92,5 @@ export const reverse: Strategy = {
   },
 }
 
+export type { CompiledGradient, CompileOptions } from './compile.js'
 export { type TapeStats, tapeStats } from './recording.js'

@@ -5,6 +5,7 @@ import {
   binaryRules,
   checkArray,
   checkSameLength,
+  numbers,
   type Ops,
   type OpsContext,
   plain,
@@ -116,7 +117,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       const out = rule.value(x.value)
       if (x.index < 0) return constant(out)
       operand(x, a)
-      return node(out, edge(x.index, rule.partial(plain, x.value, out)), code)
+      return node(out, edge(x.index, rule.partial(numbers, x.value, out)), code)
     }
   }
   for (const name of BINARY_OPS) {
@@ -130,8 +131,8 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       const out = rule.value(av, bv)
       if (!isVariable(x) && !isVariable(y)) return constant(out)
       let edges = 0
-      if (isVariable(x)) edges += edge(x.index, rule.partialA(plain, av, bv, out))
-      if (isVariable(y)) edges += edge(y.index, rule.partialB(plain, av, bv, out))
+      if (isVariable(x)) edges += edge(x.index, rule.partialA(numbers, av, bv, out))
+      if (isVariable(y)) edges += edge(y.index, rule.partialB(numbers, av, bv, out))
       operand(x, a)
       operand(y, b)
       return node(out, edges, code)

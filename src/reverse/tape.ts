@@ -89,7 +89,9 @@ export class Tape {
       const first = p < 0
       if (first) p = ~p
       const a = adjoint[node] as number
-      if (a !== 0) adjoint[p] = (adjoint[p] as number) + (partial[e] as number) * a
+      const pe = partial[e] as number
+      // A zero partial is only recorded while compiling; it adds nothing, as if absent.
+      if (a !== 0 && pe !== 0) adjoint[p] = (adjoint[p] as number) + pe * a
       if (first) node--
     }
   }
@@ -116,6 +118,23 @@ export class Tape {
       if (tp !== 0) t += (partial[e] as number) * tp
     }
     if (node >= this.inputs) tangent[node] = t
+  }
+
+  /** The edges' partials in recording order, for a compiled gradient to overwrite at a new point. */
+  get partials(): Float64Array {
+    return this.partial
+  }
+
+  /** A copy holding just the last recording, for a compiled gradient to keep while this tape is reused. */
+  snapshot(): Tape {
+    const copy = new Tape()
+    copy.parent = this.parent.slice(0, Math.max(1, this.edges))
+    copy.partial = this.partial.slice(0, Math.max(1, this.edges))
+    copy.sensitivity = new Float64Array(Math.max(1, this.nodes))
+    copy.nodes = this.nodes
+    copy.edges = this.edges
+    copy.inputs = this.inputs
+    return copy
   }
 
   /** Bytes the last recording used: 12 per edge (parent, partial) and 8 per node (its adjoint). */

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
+
+/*
+ * reverse.compile records a function once and replays the recording at new
+ * points. Its gradients must equal the dynamic reverse-mode gradient at
+ * every point, including where a partial was zero when recorded and where an
+ * op's own branch (relu, max, abs) goes the other way.
+ */
+
+const functions: Record<string, ScalarFn> = {
+  'the course network (tanh)': (m, [w1, w2, w3, w4, v1, v2]) => {
+    const h1 = m.tanh(m.add(m.mul(w1, 0.8), m.mul(w2, -0.6)))
+    const h2 = m.tanh(m.add(m.mul(w3, 0.8), m.mul(w4, -0.6)))
+    return m.div(m.square(m.sub(m.add(m.mul(v1, h1), m.mul(v2, h2)), 0.25)), 2)
+  },
+  'a dot-product layer with relu and a softplus loss': (m, x) => {
+    const weights = [0.5, -1, 2, 0.25, -0.75, 1.5]
+    const z = m.dot(x, weights)
+    return m.add(m.softplus(m.relu(z)), m.sum(x.map((xi) => m.mul(m.max(xi, 0.1), m.abs(xi)))))
+  },
+  'every kind of op': (m, [a, b, c, d, e, f]) =>
+    m.sum([
+      m.pow(m.hypot(a, b), m.sigmoid(c)),
+      m.atan2(d, m.add(e, 3)),
+      m.mul(m.log1p(m.square(f)), m.expm1(m.min(a, f))),
+      m.div(m.asin(m.tanh(b)), m.cosh(c)),
+      m.dot([a, b, 2], [c, 3, d]),
+    ]),
+}
+
+const points = [
+  [0.5, -0.3, -0.7, 0.4, 1.5, -2],
+  [-1.2, 0.9, 0.3, -0.4, 0.2, 0.7],
+  [2, 0.1, -1.5, 1, -0.5, 0.05],
+]
+
+describe('a compiled gradient equals the dynamic reverse-mode gradient at every point', () => {
+  for (const [name, f] of Object.entries(functions)) {
+    it(`${name}: recorded at one point, replayed at others`, () => {
+      const compiled = reverse.compile(f, points[0] as number[])
+      for (const x of [...points, ...points]) {
+        const expected = reverse.valueAndGradient(f, x)
+        const actual = compiled.valueAndGradient(x)
+        expect(actual.value).toBe(expected.value)
+        expect(actual.gradient).toEqual(expected.gradient)
+      }
+      expect(compiled.recordings).toBe(1)
+    })
+  }
+
+  it('a partial that was zero when recorded is recomputed: d/dx (x y) at y = 3 after recording at y = 0', () => {
+    const compiled = reverse.compile((m, [x, y]) => m.mul(x, y), [1, 0])
+    expect(Array.from(compiled.gradient([1, 3]))).toEqual([3, 1])
+  })
+
+  it("an op's own branch follows the new point: relu recorded at a negative input, replayed at a positive one", () => {
+    const compiled = reverse.compile((m, [x]) => m.mul(m.relu(x), 5), [-1])
+    expect(Array.from(compiled.gradient([-1]))).toEqual([0])
+    expect(Array.from(compiled.gradient([2]))).toEqual([5])
+  })
+
+  it('calls the function only when recording', () => {
+    let calls = 0
+    const compiled = reverse.compile(
+      (m, [x]) => {
+        calls++
+        return m.sin(x)
+      },
+      [0],
+    )
+    for (let i = 0; i < 5; i++) expect(compiled.gradient([i])[0]).toBe(Math.cos(i))
+    expect(calls).toBe(1)
+  })
+
+  it('a constant function has a zero gradient and its value', () => {
+    const compiled = reverse.compile(() => 7, [1, 2])
+    expect(compiled.valueAndGradient([3, 4])).toEqual({ value: 7, gradient: new Float64Array(2) })
+  })
+
+  it('keeps its own copy of the recording: later reverse-mode calls do not disturb it', () => {
+    const f: ScalarFn = (m, [a, b]) => m.mul(m.exp(a), m.cos(b))
+    const compiled = reverse.compile(f, [0, 0])
+    reverse.gradient(
+      (m, x) => m.sum(x.map((xi) => m.sin(xi))),
+      Array.from({ length: 3000 }, (_, i) => i),
+    )
+    expect(compiled.gradient([1, 2])).toEqual(reverse.gradient(f, [1, 2]))
+  })
+})
+
+describe('control flow that depends on x is never replayed on the wrong branch', () => {
+  const branchy = <T>(m: Ops<T>, [x]: readonly T[]) => (m.value(x) > 0 ? m.mul(x, x) : m.neg(x))
+
+  it("by default a changed value read with m.value makes it record again, giving the new branch's gradient", () => {
+    const compiled = reverse.compile(branchy, [1])
+    expect(compiled.gradient([3])[0]).toBe(6)
+    expect(compiled.recordings).toBe(2) // m.value(x) changed from 1 to 3: recorded again
+    expect(compiled.gradient([-2])[0]).toBe(-1)
+    expect(compiled.recordings).toBe(3)
+    expect(compiled.gradient([-2])[0]).toBe(-1)
+    expect(compiled.recordings).toBe(3) // the same point again: nothing changed
+  })
+
+  it("with { onValueChange: 'throw' } a changed read is a RangeError naming the values", () => {
+    const compiled = reverse.compile(branchy, [1], { onValueChange: 'throw' })
+    expect(compiled.gradient([1])[0]).toBe(2)
+    expect(() => compiled.gradient([-2])).toThrow(
+      new RangeError(
+        "reverse.compiled.gradient: the function read a value with m.value that is -2 at this x but was 1 when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.",
+      ),
+    )
+  })
+})
+
+describe('bad input to compile and to a compiled gradient', () => {
+  const f: ScalarFn = (m, x) => m.sum(x)
+  it('names the call and what was wrong', () => {
+    expect(() => reverse.compile('f' as never, [1])).toThrow(
+      'reverse.compile: f must be a function',
+    )
+    expect(() => reverse.compile(f, [1, 'a'] as never)).toThrow(
+      'reverse.compile: x0[1] must be a number',
+    )
+    expect(() => reverse.compile(f, [1], { onValueChange: 'ignore' as never })).toThrow(
+      "reverse.compile: options.onValueChange must be 'rerecord' or 'throw', got ignore.",
+    )
+    expect(() => reverse.compile((_m, x) => x as never, [1])).toThrow(
+      'reverse.compile: f returned an array',
+    )
+    const compiled = reverse.compile(f, [1, 2])
+    expect(() => compiled.gradient([1, 2, 3])).toThrow(
+      new RangeError(
+        'reverse.compiled.gradient: x has length 3 but must have length 2 (the length the function was compiled for).',
+      ),
+    )
+  })
+})
