@@ -90,6 +90,9 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
+      // The widest op in a network: written with locals and one check of
+      // `program` per call rather than per pair (speed).
+      const { tape, program } = context
       let value = 0
       let edges = 0
       for (let i = 0; i < xs.length; i++) {
@@ -100,10 +103,18 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         const av = x === null ? (a as number) : x.value
         const bv = y === null ? (b as number) : y.value
         value += av * bv
-        if (isVariable(x)) edges += edge(x.index, bv)
-        if (isVariable(y)) edges += edge(y.index, av)
-        operand(x, a)
-        operand(y, b)
+        if (x !== null && x.index >= 0 && (bv !== 0 || program !== null)) {
+          tape.addEdge(x.index, bv)
+          edges++
+        }
+        if (y !== null && y.index >= 0 && (av !== 0 || program !== null)) {
+          tape.addEdge(y.index, av)
+          edges++
+        }
+        if (program !== null) {
+          program.operand(x === null ? -1 : x.index, av)
+          program.operand(y === null ? -1 : y.index, bv)
+        }
       }
       return node(value, edges, DOT)
     },
