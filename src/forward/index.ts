@@ -19,6 +19,7 @@ import { chunkSizeOption, type ForwardOptions, forEachChunk } from './chunk.js'
 import type { Dual } from './dual.js'
 import { createDualOps } from './ops.js'
 import { copyTangents, output, runPass, type Seed, storedDuals, tangentOf } from './pass.js'
+import { context } from './tangents.js'
 
 /*
  * Forward mode. Each pass seeds the inputs with tangents, evaluates the
@@ -36,7 +37,7 @@ export interface ForwardStrategy extends Strategy {
   vjp(F: VectorFn, x: ArrayLike<number>, u: ArrayLike<number>, options?: ForwardOptions): VjpResult
 }
 
-const ops = createDualOps()
+const ops = createDualOps(context)
 
 function scalarPass(
   label: string,

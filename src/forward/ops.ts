@@ -17,14 +17,14 @@ import { Dual } from './dual.js'
 import {
   accumulate,
   combined,
-  context,
+  type ForwardContext,
   NO_TANGENTS,
   reserveZeros,
   scaled,
   settle,
 } from './tangents.js'
 
-function dual(op: string, a: unknown): Dual {
+function dual(context: ForwardContext, op: string, a: unknown): Dual {
   if (a instanceof Dual && a.pass === context.pass) return a
   if (a instanceof Dual) {
     throw new TypeError(
@@ -36,18 +36,17 @@ function dual(op: string, a: unknown): Dual {
   )
 }
 
-const constant = (value: number) => new Dual(value, context.pass, NO_TANGENTS)
-
 /**
  * `Ops<Dual>` built from the op table: value by the value rule, tangents by
  * the chain rule `tangent_out = sum_i partial_i * tangent_i` in every lane of
  * the pass (tangents.ts). A partial is evaluated only for inputs whose
  * tangents are not all zero, once per op however many lanes the pass carries.
  */
-export function createDualOps(): Ops<Dual> {
+export function createDualOps(context: ForwardContext): Ops<Dual> {
+  const constant = (value: number) => new Dual(value, context.pass, NO_TANGENTS)
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => constant(plain.constant(c as number)),
-    value: (a: unknown) => (typeof a === 'number' ? a : dual('value', a).value),
+    value: (a: unknown) => (typeof a === 'number' ? a : dual(context, 'value', a).value),
     // sum and dot are fused n-ary ops, so their partials (1; the other factor)
     // are applied here directly rather than through a table entry per input.
     sum(xs: readonly unknown[]) {
@@ -57,14 +56,18 @@ export function createDualOps(): Ops<Dual> {
       for (const a of xs) {
         if (typeof a === 'number') value += a
         else {
-          const x = dual('sum', a)
+          const x = dual(context, 'sum', a)
           value += x.value
           if (x.offset === NO_TANGENTS) continue
-          if (offset === NO_TANGENTS) offset = reserveZeros()
-          accumulate(offset, 1, x.offset)
+          if (offset === NO_TANGENTS) offset = reserveZeros(context)
+          accumulate(context, offset, 1, x.offset)
         }
       }
-      return new Dual(value, context.pass, offset === NO_TANGENTS ? offset : settle(offset))
+      return new Dual(
+        value,
+        context.pass,
+        offset === NO_TANGENTS ? offset : settle(context, offset),
+      )
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
@@ -73,37 +76,41 @@ export function createDualOps(): Ops<Dual> {
       for (let i = 0; i < xs.length; i++) {
         const a = xs[i]
         const b = ys[i]
-        const x = typeof a === 'number' ? null : dual('dot', a)
-        const y = typeof b === 'number' ? null : dual('dot', b)
+        const x = typeof a === 'number' ? null : dual(context, 'dot', a)
+        const y = typeof b === 'number' ? null : dual(context, 'dot', b)
         const av = x === null ? (a as number) : x.value
         const bv = y === null ? (b as number) : y.value
         value += av * bv
         const xo = x === null ? NO_TANGENTS : x.offset
         const yo = y === null ? NO_TANGENTS : y.offset
         if (xo === NO_TANGENTS && yo === NO_TANGENTS) continue
-        if (offset === NO_TANGENTS) offset = reserveZeros()
-        if (xo !== NO_TANGENTS) accumulate(offset, bv, xo)
-        if (yo !== NO_TANGENTS) accumulate(offset, av, yo)
+        if (offset === NO_TANGENTS) offset = reserveZeros(context)
+        if (xo !== NO_TANGENTS) accumulate(context, offset, bv, xo)
+        if (yo !== NO_TANGENTS) accumulate(context, offset, av, yo)
       }
-      return new Dual(value, context.pass, offset === NO_TANGENTS ? offset : settle(offset))
+      return new Dual(
+        value,
+        context.pass,
+        offset === NO_TANGENTS ? offset : settle(context, offset),
+      )
     },
   }
   for (const name of UNARY_OPS) {
     const rule = (unaryRules as Record<UnaryName, UnaryRule>)[name]
     ops[name] = (a: unknown) => {
       if (typeof a === 'number') return constant(rule.value(a))
-      const x = dual(name, a)
+      const x = dual(context, name, a)
       const out = rule.value(x.value)
       if (x.offset === NO_TANGENTS) return new Dual(out, context.pass, NO_TANGENTS)
       const partial = rule.partial(plain, x.value, out) as number
-      return new Dual(out, context.pass, scaled(partial, x.offset))
+      return new Dual(out, context.pass, scaled(context, partial, x.offset))
     }
   }
   for (const name of BINARY_OPS) {
     const rule = (binaryRules as Record<BinaryName, BinaryRule>)[name]
     ops[name] = (a: unknown, b: unknown) => {
-      const x = typeof a === 'number' ? null : dual(name, a)
-      const y = typeof b === 'number' ? null : dual(name, b)
+      const x = typeof a === 'number' ? null : dual(context, name, a)
+      const y = typeof b === 'number' ? null : dual(context, name, b)
       const av = x === null ? (a as number) : x.value
       const bv = y === null ? (b as number) : y.value
       const out = rule.value(av, bv)
@@ -111,7 +118,7 @@ export function createDualOps(): Ops<Dual> {
       const yo = y === null ? NO_TANGENTS : y.offset
       const partialA = xo === NO_TANGENTS ? 0 : (rule.partialA(plain, av, bv, out) as number)
       const partialB = yo === NO_TANGENTS ? 0 : (rule.partialB(plain, av, bv, out) as number)
-      return new Dual(out, context.pass, combined(partialA, xo, partialB, yo))
+      return new Dual(out, context.pass, combined(context, partialA, xo, partialB, yo))
     }
   }
   return ops as unknown as Ops<Dual>

@@ -47,13 +47,13 @@ function seedInput(seed: Seed, i: number): number {
   if (seed instanceof Float64Array) {
     const v = seed[i] as number
     if (v === 0) return NO_TANGENTS
-    const offset = reserve()
+    const offset = reserve(context)
     context.tangents[offset] = v
     return offset
   }
   const lane = i - seed.first
   if (lane < 0 || lane >= seed.lanes) return NO_TANGENTS
-  const offset = reserve()
+  const offset = reserve(context)
   context.tangents.fill(0, offset, offset + seed.lanes)
   context.tangents[offset + lane] = 1
   return offset

@@ -47,25 +47,38 @@ export const context: ForwardContext = {
 }
 
 /** Takes `lanes` entries from the top of the storage, growing it if needed; returns their offset. */
-export function reserve(): number {
-  const offset = context.top
-  const end = offset + context.lanes
-  if (end > context.tangents.length) {
-    const grown = new Float64Array(Math.max(end, 2 * context.tangents.length))
-    grown.set(context.tangents.subarray(0, offset))
-    context.tangents = grown
+export function reserve(c: ForwardContext): number {
+  const offset = c.top
+  const end = offset + c.lanes
+  if (end > c.tangents.length) {
+    const grown = new Float64Array(Math.max(end, 2 * c.tangents.length))
+    grown.set(c.tangents.subarray(0, offset))
+    c.tangents = grown
   }
-  context.top = end
+  c.top = end
   return offset
 }
 
 /** Gives back the entries just reserved at `offset` when they are all zero; returns the dual's offset. */
-export function settle(offset: number): number {
-  const t = context.tangents
-  const end = offset + context.lanes
+export function settle(c: ForwardContext, offset: number): number {
+  const t = c.tangents
+  const end = offset + c.lanes
   for (let i = offset; i < end; i++) if (t[i] !== 0) return offset
-  context.top = offset
+  return release(c, offset)
+}
+
+/** Gives back the topmost entries, from `offset`: their dual's tangents are all zero. */
+function release(c: ForwardContext, offset: number): number {
+  c.top = offset
   return NO_TANGENTS
+}
+
+/** The storage of a one-lane dual with this tangent: a pass of one direction skips the lane loops. */
+function single(c: ForwardContext, tangent: number): number {
+  if (tangent === 0) return NO_TANGENTS
+  const offset = reserve(c)
+  c.tangents[offset] = tangent
+  return offset
 }
 
 /**
@@ -73,13 +86,19 @@ export function settle(offset: number): number {
  * or none when the partial or the input's tangents are all zero (strong
  * zeros: see chainTerm).
  */
-export function scaled(partial: number, from: number): number {
+export function scaled(c: ForwardContext, partial: number, from: number): number {
   if (partial === 0 || from === NO_TANGENTS) return NO_TANGENTS
-  const offset = reserve()
-  const t = context.tangents
-  const lanes = context.lanes
-  for (let l = 0; l < lanes; l++) t[offset + l] = chainTerm(partial, t[from + l] as number)
-  return settle(offset)
+  const lanes = c.lanes
+  if (lanes === 1) return single(c, chainTerm(partial, c.tangents[from] as number))
+  const offset = reserve(c)
+  const t = c.tangents
+  let zero = true
+  for (let l = 0; l < lanes; l++) {
+    const tangent = chainTerm(partial, t[from + l] as number)
+    t[offset + l] = tangent
+    if (tangent !== 0) zero = false
+  }
+  return zero ? release(c, offset) : offset
 }
 
 /**
@@ -87,30 +106,43 @@ export function scaled(partial: number, from: number): number {
  * tangent_b` in each lane; an input with offset -1 or a zero partial adds
  * nothing.
  */
-export function combined(partialA: number, a: number, partialB: number, b: number): number {
-  if (partialA === 0 || a === NO_TANGENTS) return scaled(partialB, b)
-  if (partialB === 0 || b === NO_TANGENTS) return scaled(partialA, a)
-  const offset = reserve()
-  const t = context.tangents
-  const lanes = context.lanes
-  for (let l = 0; l < lanes; l++) {
-    t[offset + l] =
-      chainTerm(partialA, t[a + l] as number) + chainTerm(partialB, t[b + l] as number)
+export function combined(
+  c: ForwardContext,
+  partialA: number,
+  a: number,
+  partialB: number,
+  b: number,
+): number {
+  if (partialA === 0 || a === NO_TANGENTS) return scaled(c, partialB, b)
+  if (partialB === 0 || b === NO_TANGENTS) return scaled(c, partialA, a)
+  const lanes = c.lanes
+  if (lanes === 1) {
+    const t = c.tangents
+    return single(c, chainTerm(partialA, t[a] as number) + chainTerm(partialB, t[b] as number))
   }
-  return settle(offset)
+  const offset = reserve(c)
+  const t = c.tangents
+  let zero = true
+  for (let l = 0; l < lanes; l++) {
+    const tangent =
+      chainTerm(partialA, t[a + l] as number) + chainTerm(partialB, t[b + l] as number)
+    t[offset + l] = tangent
+    if (tangent !== 0) zero = false
+  }
+  return zero ? release(c, offset) : offset
 }
 
 /** Reserves zeroed entries for an n-ary op to accumulate into with `accumulate`. */
-export function reserveZeros(): number {
-  const offset = reserve()
-  context.tangents.fill(0, offset, offset + context.lanes)
+export function reserveZeros(c: ForwardContext): number {
+  const offset = reserve(c)
+  c.tangents.fill(0, offset, offset + c.lanes)
   return offset
 }
 
 /** Adds `partial * tangent_from` into the tangents at `to`, lane by lane. */
-export function accumulate(to: number, partial: number, from: number): void {
-  const t = context.tangents
-  const lanes = context.lanes
+export function accumulate(c: ForwardContext, to: number, partial: number, from: number): void {
+  const t = c.tangents
+  const lanes = c.lanes
   for (let l = 0; l < lanes; l++) {
     t[to + l] = (t[to + l] as number) + chainTerm(partial, t[from + l] as number)
   }
