@@ -31,7 +31,7 @@ import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
  * input (or one direction) at a time. It needs no op rules, which makes it the
  * independent check on the other two strategies, and it is approximate: see
  * step.ts for the error and cost of each scheme. A gradient costs 2n
- * evaluations (central), n + 1 (forward) or 12n to 20n (richardson).
+ * evaluations (central), n + 1 (forward) or 4n + 1 to 20n + 1 (richardson).
  */
 
 export interface NumericStrategy extends Strategy {

@@ -7,9 +7,10 @@
  * smallest is the answer, and that change its error estimate; the tableau
  * stops growing when the diagonal's change exceeds SAFE times the best error
  * so far, the point where rounding in the smaller steps starts to win over
- * truncation. On smooth functions this gives 1e-13 to 1e-15 relative
- * accuracy from 12 to 20 evaluations, against 2 evaluations and about 1e-10
- * for one central difference.
+ * truncation. On smooth functions this gives 1e-13 or better relative
+ * accuracy (up to 3e-14 measured) from 4 to 20 evaluations (8 to 20
+ * measured), against 2 evaluations and about 1e-10 for one central
+ * difference.
  *
  * This version runs one tableau per output of F: R^n -> R^m, so each
  * evaluation of F serves all m outputs; an output stops when its own
