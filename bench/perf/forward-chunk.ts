@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { forward, type Ops, plain, type ScalarFn } from '../../src/index.js'
+import { countingOps, forward, type Ops, plain, type ScalarFn } from '../../src/index.js'
 
 /** Ackley's function: exp, sqrt and one cos per coordinate, with a dot and a sum over all inputs. */
 const ackley: ScalarFn = <T>(m: Ops<T>, x: readonly T[]): T => {
@@ -89,6 +89,19 @@ function worker(kind: string, f: ScalarFn, x: Float64Array): number {
   return timePerCall(call, 1000, 3000)
 }
 
+/**
+ * Passes a gradient takes, from op counts (deterministic, so this can run in
+ * the driver process, which times nothing).
+ */
+function passes(kind: string, f: ScalarFn, x: Float64Array): number {
+  const once = { ops: 0 }
+  f(countingOps(plain, once), Array.from(x))
+  const all = { ops: 0 }
+  const options = kind === 'auto' ? undefined : { chunkSize: Number(kind) }
+  forward.gradient((m, xs) => f(countingOps(m, all), xs), x, options)
+  return all.ops / once.ops
+}
+
 function main(): void {
   const fn = argument('fn', 'ackley')
   const f = functions[fn]
@@ -122,9 +135,8 @@ function main(): void {
   for (const kind of kinds.slice(1)) {
     const ts = times.get(kind) ?? []
     const ratios = ts.map((t, i) => t / (n * (plainTimes[i] as number)))
-    const passes = kind === 'auto' ? '' : `, ${Math.ceil(n / Math.min(n, Number(kind)))} passes`
     console.log(
-      `chunk ${kind.padEnd(6)}  ${fmt(median(ts))} per gradient (${spread(ts)}${passes}); ` +
+      `chunk ${kind.padEnd(6)}  ${fmt(median(ts))} per gradient (${spread(ts)}, ${passes(kind, f, x)} passes); ` +
         `ratio to n x plain ${(median(ts) / (n * plainMedian)).toFixed(2)} ` +
         `(paired rounds ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)})`,
     )
