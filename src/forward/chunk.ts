@@ -5,8 +5,10 @@ export interface ForwardOptions {
    * Directions carried per pass, k: a gradient of f: R^n -> R or the Jacobian
    * of F: R^n -> R^m takes ceil(n / k) passes, each costing one evaluation
    * plus k multiply-adds per op whose inputs depend on the pass's directions.
-   * A positive integer; values above n mean n (one pass). Default: automatic,
-   * see `automaticLanes`.
+   * A positive integer; values above n mean n (one pass). Every dual of a
+   * pass keeps its k tangents until the pass ends (8 k bytes each, in storage
+   * kept for later calls), so a large k on a long function costs memory.
+   * Default: automatic, see `automaticLanes`.
    */
   readonly chunkSize?: number
 }
