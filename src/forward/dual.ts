@@ -1,9 +1,16 @@
 import { refuseNumberConversion } from '../core/primitive.js'
+import { storedTangents } from './tangents.js'
 
 /**
- * A dual number `value + tangent ε` with ε² = 0: evaluating f on it gives
- * `f(value) + f'(value) tangent ε`, so the tangent carries the derivative
- * along with the value.
+ * A dual number `value + tangent_1 ε_1 + ... + tangent_k ε_k` with
+ * ε_i ε_j = 0: evaluating f on it gives `f(value) + sum_i f'(value)
+ * tangent_i ε_i`, so the tangents carry k directional derivatives along with
+ * the value. A pass of forward mode carries k directions at once (a chunk, as
+ * in ForwardDiff.jl); `derivative` and `jvp` carry one.
+ *
+ * The tangents are not stored in the dual but in the pass's tangent storage
+ * at `offset` (see tangents.ts), so that an op allocates no array; they can be
+ * read while the pass runs.
  *
  * `pass` identifies the forward pass that made it. A dual kept from another
  * pass (an earlier call, or an enclosing derivative) is refused, so that two
@@ -12,11 +19,38 @@ import { refuseNumberConversion } from '../core/primitive.js'
 export class Dual {
   constructor(
     readonly value: number,
-    readonly tangent: number,
     readonly pass: number,
+    /** Where its tangents start in the pass's storage; -1 when they are all zero. */
+    readonly offset: number,
   ) {}
 
+  /**
+   * Its tangents, one per direction of its pass (a copy). Only while its pass
+   * runs: the storage is reused afterwards.
+   */
+  get tangents(): Float64Array {
+    const tangents = storedTangents(this.pass, this.offset)
+    if (tangents === undefined) {
+      throw new TypeError(
+        `Dual: the forward pass that made this dual (value ${this.value}) has ended, and its tangents were kept only while it ran. Read derivatives from the result of forward's methods.`,
+      )
+    }
+    return tangents
+  }
+
+  /** Its tangent along the first direction of its pass: the tangent, when the pass carries one. */
+  get tangent(): number {
+    return this.tangents[0] as number
+  }
+
   [Symbol.toPrimitive](hint: string): string {
-    return refuseNumberConversion(hint, 'Dual', `value ${this.value}, tangent ${this.tangent}`)
+    return refuseNumberConversion(hint, 'Dual', `value ${this.value}, ${this.describeTangents()}`)
+  }
+
+  private describeTangents(): string {
+    const tangents = storedTangents(this.pass, this.offset)
+    if (tangents === undefined) return 'from an ended pass'
+    if (tangents.length === 1) return `tangent ${tangents[0]}`
+    return `tangents [${tangents.join(', ')}]`
   }
 }

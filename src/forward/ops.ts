@@ -4,12 +4,10 @@ import {
   type BinaryName,
   type BinaryRule,
   binaryRules,
-  chainTerm,
   checkArray,
   checkSameLength,
   numbers,
   type Ops,
-  type OpsContext,
   plain,
   UNARY_OPS,
   type UnaryName,
@@ -17,11 +15,15 @@ import {
   unaryRules,
 } from '../ops/index.js'
 import { Dual } from './dual.js'
-
-export interface ForwardContext extends OpsContext {
-  /** The pass whose duals the ops accept; 0 when no pass is running. */
-  pass: number
-}
+import {
+  accumulate,
+  combined,
+  type ForwardContext,
+  NO_TANGENTS,
+  reserveZeros,
+  scaled,
+  settle,
+} from './tangents.js'
 
 function dual(context: ForwardContext, op: string, a: unknown): Dual {
   if (a instanceof Dual && a.pass === context.pass) return a
@@ -36,34 +38,42 @@ function dual(context: ForwardContext, op: string, a: unknown): Dual {
 }
 
 /**
- * `Ops<Dual>` built from the op table: value by the value rule, tangent by
- * the chain rule `tangent_out = sum_i partial_i * tangent_i`. A partial is
- * evaluated only for inputs whose tangent is non-zero.
+ * `Ops<Dual>` built from the op table: value by the value rule, tangents by
+ * the chain rule `tangent_out = sum_i partial_i * tangent_i` in every lane of
+ * the pass (tangents.ts). A partial is evaluated only for inputs whose
+ * tangents are not all zero, once per op however many lanes the pass carries.
  */
 export function createDualOps(context: ForwardContext): Ops<Dual> {
+  const constant = (value: number) => new Dual(value, context.pass, NO_TANGENTS)
   const ops: Record<string, unknown> = {
-    constant: (c: unknown) => new Dual(plain.constant(c as number), 0, context.pass),
+    constant: (c: unknown) => constant(plain.constant(c as number)),
     value: (a: unknown) => (typeof a === 'number' ? a : dual(context, 'value', a).value),
     // sum and dot are fused n-ary ops, so their partials (1; the other factor)
     // are applied here directly rather than through a table entry per input.
     sum(xs: readonly unknown[]) {
       checkArray(context, 'sum', xs)
       let value = 0
-      let tangent = 0
+      let offset = NO_TANGENTS
       for (const a of xs) {
         if (typeof a === 'number') value += a
         else {
           const x = dual(context, 'sum', a)
           value += x.value
-          tangent += x.tangent
+          if (x.offset === NO_TANGENTS) continue
+          if (offset === NO_TANGENTS) offset = reserveZeros(context)
+          accumulate(context, offset, 1, x.offset)
         }
       }
-      return new Dual(value, tangent, context.pass)
+      return new Dual(
+        value,
+        context.pass,
+        offset === NO_TANGENTS ? offset : settle(context, offset),
+      )
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
       let value = 0
-      let tangent = 0
+      let offset = NO_TANGENTS
       for (let i = 0; i < xs.length; i++) {
         const a = xs[i]
         const b = ys[i]
@@ -72,21 +82,29 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
         const av = x === null ? (a as number) : x.value
         const bv = y === null ? (b as number) : y.value
         value += av * bv
-        if (x !== null) tangent += chainTerm(bv, x.tangent)
-        if (y !== null) tangent += chainTerm(av, y.tangent)
+        const xo = x === null ? NO_TANGENTS : x.offset
+        const yo = y === null ? NO_TANGENTS : y.offset
+        if (xo === NO_TANGENTS && yo === NO_TANGENTS) continue
+        if (offset === NO_TANGENTS) offset = reserveZeros(context)
+        if (xo !== NO_TANGENTS) accumulate(context, offset, bv, xo)
+        if (yo !== NO_TANGENTS) accumulate(context, offset, av, yo)
       }
-      return new Dual(value, tangent, context.pass)
+      return new Dual(
+        value,
+        context.pass,
+        offset === NO_TANGENTS ? offset : settle(context, offset),
+      )
     },
   }
   for (const name of UNARY_OPS) {
     const rule = (unaryRules as Record<UnaryName, UnaryRule>)[name]
     ops[name] = (a: unknown) => {
-      if (typeof a === 'number') return new Dual(rule.value(a), 0, context.pass)
+      if (typeof a === 'number') return constant(rule.value(a))
       const x = dual(context, name, a)
       const out = rule.value(x.value)
-      const tangent =
-        x.tangent === 0 ? 0 : chainTerm(rule.partial(numbers, x.value, out) as number, x.tangent)
-      return new Dual(out, tangent, context.pass)
+      if (x.offset === NO_TANGENTS) return new Dual(out, context.pass, NO_TANGENTS)
+      const partial = rule.partial(numbers, x.value, out) as number
+      return new Dual(out, context.pass, scaled(context, partial, x.offset))
     }
   }
   for (const name of BINARY_OPS) {
@@ -97,14 +115,11 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       const av = x === null ? (a as number) : x.value
       const bv = y === null ? (b as number) : y.value
       const out = rule.value(av, bv)
-      let tangent = 0
-      if (x !== null && x.tangent !== 0) {
-        tangent += chainTerm(rule.partialA(numbers, av, bv, out) as number, x.tangent)
-      }
-      if (y !== null && y.tangent !== 0) {
-        tangent += chainTerm(rule.partialB(numbers, av, bv, out) as number, y.tangent)
-      }
-      return new Dual(out, tangent, context.pass)
+      const xo = x === null ? NO_TANGENTS : x.offset
+      const yo = y === null ? NO_TANGENTS : y.offset
+      const partialA = xo === NO_TANGENTS ? 0 : (rule.partialA(numbers, av, bv, out) as number)
+      const partialB = yo === NO_TANGENTS ? 0 : (rule.partialB(numbers, av, bv, out) as number)
+      return new Dual(out, context.pass, combined(context, partialA, xo, partialB, yo))
     }
   }
   return ops as unknown as Ops<Dual>

@@ -1,4 +1,3 @@
-import { describe } from '../core/describe.js'
 import {
   type JvpResult,
   type Strategy,
@@ -18,14 +17,21 @@ import {
 } from '../core/validate.js'
 import { createPlainOps, type OpsContext } from '../ops/plain.js'
 import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
-import { DEFAULT_RELATIVE_STEP, type NumericOptions, type Scheme, stepFor } from './step.js'
+import {
+  CoordinateLine,
+  Differences,
+  DirectionLine,
+  type EvaluateInto,
+  type Settings,
+} from './differences.js'
+import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
 
 /*
  * Finite differences: the derivative from values alone, by perturbing one
  * input (or one direction) at a time. It needs no op rules, which makes it the
  * independent check on the other two strategies, and it is approximate: see
- * step.ts for the error of each scheme. A gradient costs 2n evaluations
- * (central) or n + 1 (forward).
+ * step.ts for the error and cost of each scheme. A gradient costs 2n
+ * evaluations (central), n + 1 (forward) or 4n + 1 to 20n + 1 (richardson).
  */
 
 export interface NumericStrategy extends Strategy {
@@ -41,32 +47,6 @@ export interface NumericStrategy extends Strategy {
 const context: OpsContext = { label: 'numeric' }
 const ops = createPlainOps(context)
 
-interface Settings {
-  readonly scheme: Scheme
-  readonly step: number | undefined
-}
-
-function settings(label: string, options: NumericOptions | undefined): Settings {
-  if (options === undefined) return { scheme: 'central', step: undefined }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `${label}: options must be an object such as { scheme: 'forward' }, got ${describe(options)}.`,
-    )
-  }
-  const { scheme = 'central', step } = options
-  if (scheme !== 'central' && scheme !== 'forward') {
-    throw new TypeError(
-      `${label}: options.scheme must be 'central' or 'forward', got ${describe(scheme)}.`,
-    )
-  }
-  if (step !== undefined && !(typeof step === 'number' && step > 0 && Number.isFinite(step))) {
-    throw new RangeError(
-      `${label}: options.step must be a positive finite number, got ${describe(step)}.`,
-    )
-  }
-  return { scheme, step }
-}
-
 /** Evaluates with the numeric ops, reporting errors under `label`; restores the label for nested calls. */
 function evaluate<R>(label: string, body: () => R): R {
   const saved = context.label
@@ -78,57 +58,43 @@ function evaluate<R>(label: string, body: () => R): R {
   }
 }
 
-function scalarValue(label: string, name: string, r: unknown): number {
-  checkScalarResult(label, name, r)
-  if (typeof r !== 'number') throw badOutput(label, name, r)
-  return r
+/** Evaluation of a scalar function as one output, written into `into[0]`. */
+function scalarInto(
+  label: string,
+  name: string,
+  g: (x: readonly number[]) => unknown,
+): EvaluateInto {
+  return (x, into) => {
+    const r = g(x)
+    checkScalarResult(label, name, r)
+    if (typeof r !== 'number') throw badOutput(label, name, r)
+    into[0] = r
+  }
 }
 
-/** F at x as a Float64Array, checked to have `m` outputs when m >= 0. */
-function vectorValue(label: string, F: VectorFn, x: readonly number[], m: number): Float64Array {
+/** F at x, checked to have `into.length` outputs, written into `into`. */
+function vectorInto(label: string, F: VectorFn): EvaluateInto {
+  return (x, into) => {
+    const r = checkVectorResult(label, 'F', F(ops, x))
+    checkOutputCount(label, 'F', r.length, into.length)
+    copyOutputs(label, r, into)
+  }
+}
+
+/** F(x), of whatever length F returns. */
+function vectorAt(label: string, F: VectorFn, x: readonly number[]): Float64Array {
   const r = checkVectorResult(label, 'F', F(ops, x))
-  if (m >= 0) checkOutputCount(label, 'F', r.length, m)
-  const out = new Float64Array(r.length)
+  return copyOutputs(label, r, new Float64Array(r.length))
+}
+
+function copyOutputs(label: string, r: readonly unknown[], into: Float64Array): Float64Array {
   for (let i = 0; i < r.length; i++) {
     const ri = r[i]
     if (typeof ri !== 'number') throw badOutput(label, 'F', ri, i)
-    out[i] = ri
+    into[i] = ri
   }
-  return out
+  return into
 }
-
-/**
- * The difference quotient along coordinate j of `x` (perturbed in place and
- * restored): `(F(x + h e_j) - F(x - h e_j)) / (2h)` or the forward quotient
- * against `atX`, with h the representable distance actually moved.
- */
-function partialAlong<V extends number | Float64Array>(
-  x: number[],
-  j: number,
-  s: Settings,
-  atX: V,
-  evalAt: (x: number[]) => V,
-  quotient: (plus: V, minus: V, h: number) => V,
-): V {
-  const xj = x[j] as number
-  const h = stepFor(xj, s.scheme, s.step)
-  const up = xj + h
-  x[j] = up
-  const plus = evalAt(x)
-  if (s.scheme === 'forward') {
-    x[j] = xj
-    return quotient(plus, atX, up - xj)
-  }
-  const down = xj - h
-  x[j] = down
-  const minus = evalAt(x)
-  x[j] = xj
-  return quotient(plus, minus, up - down)
-}
-
-const scalarQuotient = (plus: number, minus: number, h: number) => (plus - minus) / h
-const vectorQuotient = (plus: Float64Array, minus: Float64Array, h: number) =>
-  plus.map((p, i) => (p - (minus[i] as number)) / h)
 
 function valueAndGradient(
   label: string,
@@ -140,30 +106,40 @@ function valueAndGradient(
   const x = Array.from(toVector(label, 'x', xs))
   const s = settings(label, options)
   return evaluate(label, () => {
-    const at = (p: number[]) => scalarValue(label, 'f', f(ops, p))
-    const value = at(x)
+    const at = scalarInto(label, 'f', (p) => f(ops, p))
+    const value = new Float64Array(1)
+    at(x, value)
+    const differences = new Differences(s, at, value)
+    const line = new CoordinateLine(x)
     const gradient = new Float64Array(x.length)
-    for (let j = 0; j < x.length; j++)
-      gradient[j] = partialAlong(x, j, s, value, at, scalarQuotient)
-    return { value, gradient }
+    const partial = new Float64Array(1)
+    for (let j = 0; j < x.length; j++) {
+      differences.derivative(line.along(j), differences.step(x[j] as number), partial)
+      gradient[j] = partial[0] as number
+    }
+    return { value: value[0] as number, gradient }
   })
 }
 
 function jacobianAndValue(label: string, F: VectorFn, x: number[], s: Settings) {
   return evaluate(label, () => {
-    const value = vectorValue(label, F, x, -1)
-    const at = (p: number[]) => vectorValue(label, F, p, value.length)
-    const columns = x.map((_, j) => partialAlong(x, j, s, value, at, vectorQuotient))
-    const rows = Array.from(value, (_, i) =>
-      Float64Array.from(columns, (column) => column[i] as number),
-    )
+    const value = vectorAt(label, F, x)
+    const differences = new Differences(s, vectorInto(label, F), value)
+    const line = new CoordinateLine(x)
+    const rows = Array.from(value, () => new Float64Array(x.length))
+    const column = new Float64Array(value.length)
+    for (let j = 0; j < x.length; j++) {
+      differences.derivative(line.along(j), differences.step(x[j] as number), column)
+      for (let i = 0; i < rows.length; i++) (rows[i] as Float64Array)[j] = column[i] as number
+    }
     return { value, rows }
   })
 }
 
 /**
- * Finite differences: central by default, or forward, with a step that
- * scales with |x|. See `NumericOptions` for the accuracy of each.
+ * Finite differences: central by default, forward, or central extrapolated
+ * to a zero step (`scheme: 'richardson'`), with a step that scales with |x|.
+ * See `NumericOptions` for the accuracy and cost of each.
  *
  * @example
  * numeric.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // ≈ [4, -4], to about 1e-10
@@ -176,9 +152,14 @@ export const numeric: NumericStrategy = {
     const x = checkScalarPoint(label, xv)
     const s = settings(label, options)
     return evaluate(label, () => {
-      const at = (p: number[]) => scalarValue(label, 'g', g(ops, p[0] as number))
-      const atX = s.scheme === 'forward' ? at([x]) : Number.NaN
-      return partialAlong([x], 0, s, atX, at, scalarQuotient)
+      const at = scalarInto(label, 'g', (p) => g(ops, p[0] as number))
+      const point = [x]
+      const value = new Float64Array(1)
+      if (s.scheme === 'forward') at(point, value)
+      const differences = new Differences(s, at, value)
+      const derivative = new Float64Array(1)
+      differences.derivative(new CoordinateLine(point).along(0), differences.step(x), derivative)
+      return derivative[0] as number
     })
   },
   gradient: (f, x, options) => valueAndGradient('numeric.gradient', f, x, options).gradient,
@@ -197,24 +178,16 @@ export const numeric: NumericStrategy = {
     checkLength(label, 'v', v, x.length, 'one entry per input')
     const s = settings(label, options)
     return evaluate(label, () => {
-      const value = vectorValue(label, F, Array.from(x), -1)
-      // One difference along the direction v: x + t v for t = +-h, with h
-      // scaled so that the largest coordinate moves by the usual relative step.
+      const value = vectorAt(label, F, Array.from(x))
+      const tangent = new Float64Array(value.length)
+      // One derivative along the direction v: x + t v, with the step scaled
+      // so that the largest coordinate moves by the usual relative step.
       const vmax = v.reduce((mx, vi) => Math.max(mx, Math.abs(vi)), 0)
-      if (vmax === 0) return { value, tangent: new Float64Array(value.length) }
+      if (vmax === 0) return { value, tangent }
       const xmax = x.reduce((mx, xi) => Math.max(mx, Math.abs(xi)), 0)
       const h = (s.step ?? DEFAULT_RELATIVE_STEP[s.scheme] * Math.max(1, xmax)) / vmax
-      const moved = (t: number) =>
-        vectorValue(
-          label,
-          F,
-          Array.from(x, (xi, i) => xi + t * (v[i] as number)),
-          value.length,
-        )
-      const tangent =
-        s.scheme === 'forward'
-          ? vectorQuotient(moved(h), value, h)
-          : vectorQuotient(moved(h), moved(-h), 2 * h)
+      const differences = new Differences(s, vectorInto(label, F), value)
+      differences.derivative(new DirectionLine(x, v), h, tangent)
       return { value, tangent }
     })
   },

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { countingOps, numeric, type Ops, type Scheme } from '../../src/index.js'
+
+/*
+ * What finite differences cost: evaluations of f, counted with countingOps,
+ * and the inputs f is given, which are perturbed in place rather than
+ * copied for every evaluation.
+ */
+
+/** f(x) = sum_i sin(x_i) x_(i+1): 2 ops per input and one sum, the same count at every point. */
+const f = <T>(m: Ops<T>, x: readonly T[]): T =>
+  m.sum(x.map((xi, i) => m.mul(m.sin(xi), x[(i + 1) % x.length] as T)))
+
+const x = [0.4, -1.3, 2.2, 0.9, -0.1]
+const n = x.length
+
+function evaluations(scheme: Scheme): number {
+  const counter = { ops: 0 }
+  numeric.gradient((m, xs) => f(countingOps(m, counter), xs), x, { scheme })
+  return counter.ops / (3 * n)
+}
+
+describe('the cost of a finite-difference gradient', () => {
+  it('is 2n + 1 evaluations with central differences and n + 1 with forward differences', () => {
+    expect(evaluations('central')).toBe(2 * n + 1)
+    expect(evaluations('forward')).toBe(n + 1)
+  })
+
+  it('is between 4n + 1 and 20n + 1 evaluations with Richardson extrapolation: 2 to 10 central differences per input', () => {
+    const count = evaluations('richardson')
+    expect(Number.isInteger(count)).toBe(true)
+    expect(count).toBeGreaterThanOrEqual(4 * n + 1)
+    expect(count).toBeLessThanOrEqual(20 * n + 1)
+  })
+})
+
+describe('inputs are perturbed in place', () => {
+  for (const scheme of ['central', 'forward', 'richardson'] as const) {
+    it(`${scheme}: every evaluation of a gradient or Jacobian receives the same input array`, () => {
+      const seen = new Set<readonly unknown[]>()
+      const record = <T>(m: Ops<T>, xs: readonly T[]) => {
+        seen.add(xs)
+        return f(m, xs)
+      }
+      numeric.gradient(record, x, { scheme })
+      expect(seen.size).toBe(1)
+      seen.clear()
+      numeric.jacobian((m, xs) => [record(m, xs), m.sum(xs)], x, { scheme })
+      expect(seen.size).toBe(1)
+    })
+
+    it(`${scheme}: a jvp makes one perturbed copy of x, however many evaluations it takes`, () => {
+      const seen = new Set<readonly unknown[]>()
+      let calls = 0
+      numeric.jvp(
+        (m, xs) => {
+          seen.add(xs)
+          calls++
+          return [f(m, xs)]
+        },
+        x,
+        [1, 0.5, -1, 2, 0],
+        { scheme },
+      )
+      // The evaluation at x itself gets its own copy; every perturbed one shares the other.
+      expect(seen.size).toBe(2)
+      expect(calls).toBeGreaterThanOrEqual(scheme === 'forward' ? 2 : 3)
+    })
+  }
+
+  it('the caller’s point is left unchanged', () => {
+    const point = Float64Array.from(x)
+    numeric.gradient(f, point, { scheme: 'richardson' })
+    expect(Array.from(point)).toEqual(x)
+  })
+})
