@@ -64,15 +64,6 @@ export function stepFor(x: number, scheme: Scheme, step: number | undefined): nu
   return step ?? DEFAULT_RELATIVE_STEP[scheme] * Math.max(1, Math.abs(x))
 }
 
-/**
- * The step actually taken from x: `(x + h) - x`, which is exactly
- * representable, so the quotient divides by the distance the argument really
- * moved (Numerical Recipes, eq. 5.7.4).
- */
-export function representableStep(x: number, h: number): number {
-  return x + h - x
-}
-
 /** The options checked, with the defaults filled in: errors name `label`. */
 export function settings(label: string, options: NumericOptions | undefined): Settings {
   if (options === undefined) return { scheme: 'central', step: undefined }
