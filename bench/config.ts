@@ -1,0 +1,62 @@
+import type { Mode } from './report/schema.js'
+import type { TimeSettings } from './run/protocol.js'
+
+/** What one run of the report measures: sizes per suite and benny's time per case. */
+export interface Plan {
+  readonly mode: Mode
+  readonly settings: TimeSettings
+  /** Nominal sizes n for the gradient suites (each workload builds its nearest size). */
+  readonly gradientSizes: readonly number[]
+  /** Forward mode and finite differences are counted up to this n (counting costs a gradient). */
+  readonly countLimit: number
+  /** Jacobian, few inputs and many outputs: each n with each m. */
+  readonly jacobianOutputs: {
+    readonly inputs: readonly number[]
+    readonly outputs: readonly number[]
+  }
+  /** Jacobian crossover: m fixed, n grows. */
+  readonly jacobianInputs: { readonly outputs: number; readonly inputs: readonly number[] }
+  /** Network sizes for the memory measurements (one fresh process each). */
+  readonly memorySizes: readonly number[]
+  /** Finite-difference steps per decade in the accuracy sweep. */
+  readonly stepsPerDecade: number
+}
+
+const powersOf4 = (from: number, to: number) => {
+  const out: number[] = []
+  for (let n = from; n <= to; n *= 4) out.push(n)
+  return out
+}
+
+export const PLANS: Readonly<Record<Mode, Plan>> = {
+  full: {
+    mode: 'full',
+    settings: { budgetSeconds: 1, minSamples: 5, maxTime: 1, minTime: 0.05 },
+    gradientSizes: powersOf4(1, 16384),
+    countLimit: 1024,
+    jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 16384) },
+    jacobianInputs: { outputs: 256, inputs: powersOf4(1, 1024) },
+    memorySizes: powersOf4(16, 16384),
+    stepsPerDecade: 4,
+  },
+  quick: {
+    mode: 'quick',
+    settings: { budgetSeconds: 0.02, minSamples: 5, maxTime: 0.15, minTime: 0.01 },
+    gradientSizes: powersOf4(1, 1024),
+    countLimit: 256,
+    jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 1024) },
+    jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
+    memorySizes: [16, 256, 1024],
+    stepsPerDecade: 2,
+  },
+  smoke: {
+    mode: 'smoke',
+    settings: { budgetSeconds: 0.005, minSamples: 3, maxTime: 0.02, minTime: 0.002 },
+    gradientSizes: [1, 16, 64],
+    countLimit: 64,
+    jacobianOutputs: { inputs: [1], outputs: [4, 32] },
+    jacobianInputs: { outputs: 16, inputs: [1, 16] },
+    memorySizes: [16, 64],
+    stepsPerDecade: 1,
+  },
+}

@@ -1,0 +1,18 @@
+import { TOLERANCE } from '../run/methods.js'
+import { seconds } from './format.js'
+import type { Measured } from './quote.js'
+
+/** How the numbers were made, in the report's words; shared by the HTML and the Markdown. */
+export function methodNotes(r: Measured): string[] {
+  const s = r.meta.settings
+  return [
+    `Run: ${r.meta.mode} mode, ${r.meta.date}, Node ${r.meta.node} (V8 ${r.meta.v8}), ${r.meta.platform}, CPU ${r.meta.cpu} with ${r.meta.cores} cores; gradlab ${r.meta.gradlab}; the run took ${seconds(r.meta.wallSeconds)}.${r.meta.mode === 'full' ? '' : ' This is not the full-size run: sizes are small and benny times are short (npm run report for the full one).'}`,
+    'Each strategy, and each peer, ran its cases in a fresh Node process: a generic function called with several kinds of ops in one process gets polymorphic call sites, which slows every strategy.',
+    `Times come from benny (benchmark.js) with minSamples ${s.minSamples}, maxTime ${s.maxTime} s and minTime ${s.minTime} s per case. Each sample averages one or more calls; tables show the median over samples and the first and third quartiles. The machine may be shared and busy, so read spreads and ratios, not single values.`,
+    `A case is not run when its time per call, expected from the last size measured and the cost model (time growing like n^2 for forward mode and finite differences, like n for reverse mode and the peers; for Jacobians, like m^2 for reverse mode as m grows and like n^2 for forward mode as n grows), exceeds ${seconds(s.budgetSeconds)}; it is marked "not run" and no number is shown for it. No number in this report is extrapolated.`,
+    `Before timing, each case's result is checked against reverse mode's, computed in the generator's process, relative to the largest reference entry: forward mode ${TOLERANCE.forward}, finite differences ${TOLERANCE.numeric}, hand-written backprop ${TOLERANCE.handwritten}, TensorFlow.js ${TOLERANCE['tfjs-cpu']} (it computes in float32). Reverse mode itself is checked against hand-written backpropagation on the network.`,
+    "Op counts: the user function is wrapped, (m, x) => f(countingOps(m, counter), x). Forward mode's cost is the ops counted over its n passes, finite differences' over their 2n + 1 evaluations (central), and reverse mode's is the ops of its one recording plus tapeStats().edges (one multiply-add per edge in the backward pass). Each is divided by the ops of one plain evaluation. The counts are deterministic.",
+    'Memory: one fresh process per case. "Live at end of f" is heap plus array buffers still reachable after a full GC at the end of the function\'s first evaluation, minus the same before the call (resolution: a few hundred KiB, so small values can be negative). Peak RSS is the process\'s maximum resident set, which includes Node, tsx and garbage not yet collected.',
+    'TensorFlow.js runs the same network as tf.grads of a tensor expression, parameters uploaded once; each timed call computes the gradients and reads them back into JavaScript. The wasm backend loads its .wasm file from node_modules.',
+  ]
+}
