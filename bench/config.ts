@@ -22,11 +22,13 @@ export interface Plan {
   readonly stepsPerDecade: number
 }
 
-const powersOf4 = (from: number, to: number) => {
+const powers = (base: number) => (from: number, to: number) => {
   const out: number[] = []
-  for (let n = from; n <= to; n *= 4) out.push(n)
+  for (let n = from; n <= to; n *= base) out.push(n)
   return out
 }
+const powersOf4 = powers(4)
+const powersOf8 = powers(8)
 
 export const PLANS: Readonly<Record<Mode, Plan>> = {
   full: {
@@ -41,12 +43,12 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
   },
   quick: {
     mode: 'quick',
-    settings: { budgetSeconds: 0.02, minSamples: 5, maxTime: 0.15, minTime: 0.01 },
-    gradientSizes: powersOf4(1, 1024),
-    countLimit: 256,
-    jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 1024) },
+    settings: { budgetSeconds: 0.02, minSamples: 5, maxTime: 0.1, minTime: 0.01 },
+    gradientSizes: powersOf8(1, 4096),
+    countLimit: 512,
+    jacobianOutputs: { inputs: [1, 4], outputs: powersOf8(8, 4096) },
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
-    memorySizes: [16, 256, 1024],
+    memorySizes: powersOf8(64, 4096),
     stepsPerDecade: 2,
   },
   smoke: {

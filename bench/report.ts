@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const { mode, out } = parse(process.argv.slice(2))
   const started = performance.now()
   const log = (line: string) =>
-    process.stderr.write(`${((performance.now() - started) / 1e3).toFixed(1).padStart(6)} s  ${line}\n`)
+    process.stderr.write(
+      `${((performance.now() - started) / 1e3).toFixed(1).padStart(6)} s  ${line}\n`,
+    )
   log(`gradlab report: ${mode} run, writing ${out}/`)
   const measured = await collect(PLANS[mode], log)
   const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))

@@ -47,35 +47,46 @@ async function gradientSeries(task: GradientTask): Promise<void> {
 async function jacobianSeries(task: JacobianTask): Promise<void> {
   const pending: Promise<void>[] = []
   const strategy = strategies[task.method]
-  const points = task.points.map(({ n, m }, i) => ({
-    n,
-    m,
-    size: task.series === 'outputs' ? m : n,
-    build: async () => {
-      const F = trajectory(n, m)
-      const x = trajectoryPoint(n)
-      return () => strategy.jacobian(F, x)
-    },
-    values: (rows: unknown) => flatten(rows as Float64Array[]),
-    reference: (task.references[i] as number[][]).flat(),
-  }))
   const workload = task.series === 'outputs' ? 'trajectory, m grows' : 'trajectory, n grows'
   // Along m, forward mode's n passes each cost about m, while reverse
   // mode's m backward passes each walk the trajectory before their output
   // (about m). Along n, forward mode's n passes each cost about n m.
   const quadratic =
     task.series === 'outputs' ? task.method === 'reverse' : task.method !== 'reverse'
-  await runSeries(
-    'jacobian',
-    workload,
-    task.method,
-    points,
-    task.settings,
-    quadratic ? 2 : 1,
-    (result) => {
-      pending.push(send({ type: 'timed', result }))
-    },
-  )
+  // When m grows, each n is its own series, so the budget extrapolates along m.
+  const groups = new Map<number, number[]>()
+  task.points.forEach(({ n }, i) => {
+    const key = task.series === 'outputs' ? n : 0
+    groups.set(key, [...(groups.get(key) ?? []), i])
+  })
+  for (const indices of groups.values()) {
+    const points = indices.map((i) => {
+      const { n, m } = task.points[i] as { n: number; m: number }
+      return {
+        n,
+        m,
+        size: task.series === 'outputs' ? m : n,
+        build: async () => {
+          const F = trajectory(n, m)
+          const x = trajectoryPoint(n)
+          return () => strategy.jacobian(F, x)
+        },
+        values: (rows: unknown) => flatten(rows as Float64Array[]),
+        reference: (task.references[i] as number[][]).flat(),
+      }
+    })
+    await runSeries(
+      'jacobian',
+      workload,
+      task.method,
+      points,
+      task.settings,
+      quadratic ? 2 : 1,
+      (result) => {
+        pending.push(send({ type: 'timed', result }))
+      },
+    )
+  }
   await Promise.all(pending)
 }
 

@@ -4,6 +4,7 @@ import { METHOD_LABEL } from '../run/methods.js'
 import type { ScalarWorkloadName } from '../workloads/index.js'
 import { scalarWorkloads } from '../workloads/index.js'
 import type { Measured } from './quote.js'
+import type { Method } from './schema.js'
 
 /*
  * The report's charts: vega-lite specifications compiled and rendered to
@@ -18,6 +19,28 @@ export interface Chart {
 }
 
 const log = { type: 'log' as const }
+const seconds = { title: 'seconds per call (median)', format: '.0e' }
+
+/** One color per method in every chart; each chart's legend lists only its own methods. */
+const PALETTE: Readonly<Record<Method, string>> = {
+  reverse: '#d62728',
+  forward: '#1f77b4',
+  numeric: '#2ca02c',
+  handwritten: '#7f7f7f',
+  'tfjs-cpu': '#ff7f0e',
+  'tfjs-wasm': '#9467bd',
+}
+const STRATEGIES: readonly Method[] = ['reverse', 'forward', 'numeric']
+const PEERS: readonly Method[] = ['reverse', 'handwritten', 'tfjs-cpu', 'tfjs-wasm']
+
+const colorOf = (methods: readonly Method[]) => ({
+  field: 'method',
+  type: 'nominal' as const,
+  title: 'method',
+  scale: { domain: methods.map((m) => METHOD_LABEL[m]), range: methods.map((m) => PALETTE[m]) },
+  legend: { labelLimit: 300 },
+})
+const methodColor = colorOf(STRATEGIES)
 const WIDTH = 260
 const HEIGHT = 200
 
@@ -32,15 +55,26 @@ function timingRows(r: Measured, suite: string) {
       method: METHOD_LABEL[c.method],
       n: c.n,
       m: c.m,
-      series: `${METHOD_LABEL[c.method]}, n = ${c.n}`,
+      inputs: `n = ${c.n}`,
       median: c.timing?.median,
       p25: c.timing?.p25,
       p75: c.timing?.p75,
     }))
 }
 
-/** Lines of the median with a rule from the first to the third quartile. */
-function timeLayers(x: string, color: string) {
+/** Lines of the median with a rule from the first to the third quartile; `dash` tells series apart. */
+function timeLayers(x: string, dash: string | null = null, color = methodColor) {
+  const strokeDash =
+    dash === null
+      ? {}
+      : {
+          strokeDash: {
+            field: dash,
+            type: 'nominal' as const,
+            title: 'inputs',
+            legend: { symbolType: 'stroke' },
+          },
+        }
   return [
     {
       mark: { type: 'line' as const, point: true },
@@ -50,9 +84,11 @@ function timeLayers(x: string, color: string) {
           field: 'median',
           type: 'quantitative' as const,
           scale: log,
-          title: 'seconds per call (median)',
+          axis: seconds,
+          title: seconds.title,
         },
-        color: { field: color, type: 'nominal' as const },
+        color,
+        ...strokeDash,
       },
     },
     {
@@ -61,7 +97,7 @@ function timeLayers(x: string, color: string) {
         x: { field: x, type: 'quantitative' as const },
         y: { field: 'p25', type: 'quantitative' as const },
         y2: { field: 'p75' },
-        color: { field: color, type: 'nominal' as const },
+        color,
       },
     },
   ]
@@ -79,7 +115,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
           ),
         },
         facet: { field: 'workload', type: 'nominal', title: null },
-        spec: { width: WIDTH, height: HEIGHT, layer: timeLayers('n', 'method') },
+        spec: { width: WIDTH, height: HEIGHT, layer: timeLayers('n') },
         resolve: { scale: { y: 'independent' } },
       } as TopLevelSpec,
     ],
@@ -121,7 +157,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
             data: {
               values: timingRows(r, 'jacobian').filter((d) => d.workload.endsWith('m grows')),
             },
-            layer: timeLayers('m', 'series'),
+            layer: timeLayers('m', 'inputs'),
           },
           {
             width: WIDTH,
@@ -129,41 +165,73 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
             data: {
               values: timingRows(r, 'jacobian').filter((d) => d.workload.endsWith('n grows')),
             },
-            layer: timeLayers('n', 'method'),
+            layer: timeLayers('n'),
           },
         ],
       } as TopLevelSpec,
     ],
     memory: [
-      'Memory vs n on the network: reverse tape bytes, and bytes live at the end of f',
+      'Memory vs n on the network: bytes live at the end of f and reverse tape bytes (left); peak resident set of each fresh process (right)',
       {
-        width: WIDTH * 2,
-        height: HEIGHT,
-        data: {
-          values: r.memory.flatMap((c) => [
-            ...(c.tape === null ? [] : [{ n: c.n, bytes: c.tape.bytes, what: 'reverse tape' }]),
-            ...(c.liveBytes === null
-              ? []
-              : [
-                  {
-                    n: c.n,
-                    bytes: c.liveBytes,
-                    what: `${METHOD_LABEL[c.method]}: live at end of f`,
-                  },
-                ]),
-          ]),
-        },
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'n', type: 'quantitative', scale: log },
-          y: {
-            field: 'bytes',
-            type: 'quantitative',
-            scale: { type: 'symlog', constant: 65536 },
-            title: 'bytes (symlog)',
+        hconcat: [
+          {
+            width: WIDTH,
+            height: HEIGHT,
+            data: {
+              values: r.memory.flatMap((c) => [
+                ...(c.tape === null
+                  ? []
+                  : [
+                      {
+                        n: c.n,
+                        mib: c.tape.bytes / 2 ** 20,
+                        method: METHOD_LABEL.reverse,
+                        what: 'tape bytes',
+                      },
+                    ]),
+                ...(c.liveBytes === null
+                  ? []
+                  : [
+                      {
+                        n: c.n,
+                        mib: c.liveBytes / 2 ** 20,
+                        method: METHOD_LABEL[c.method],
+                        what: 'live at end of f',
+                      },
+                    ]),
+              ]),
+            },
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'n', type: 'quantitative', scale: log },
+              y: { field: 'mib', type: 'quantitative', title: 'MiB' },
+              color: methodColor,
+              strokeDash: { field: 'what', type: 'nominal', title: null },
+            },
           },
-          color: { field: 'what', type: 'nominal' },
-        },
+          {
+            width: WIDTH,
+            height: HEIGHT,
+            data: {
+              values: r.memory.flatMap((c) =>
+                c.peakRssBytes === null
+                  ? []
+                  : [{ n: c.n, mib: c.peakRssBytes / 2 ** 20, method: METHOD_LABEL[c.method] }],
+              ),
+            },
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'n', type: 'quantitative', scale: log },
+              y: {
+                field: 'mib',
+                type: 'quantitative',
+                title: 'peak RSS, MiB',
+                scale: { zero: false },
+              },
+              color: methodColor,
+            },
+          },
+        ],
       } as TopLevelSpec,
     ],
     accuracy: [
@@ -220,7 +288,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
               d.method !== METHOD_LABEL.numeric,
           ),
         },
-        layer: timeLayers('n', 'method'),
+        layer: timeLayers('n', null, colorOf(PEERS)),
       } as TopLevelSpec,
     ],
   }

@@ -76,22 +76,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
   ] as const) {
     const references = points.map(({ n, m }) => jacobianReference(n, m))
     for (const method of STRATEGIES) {
-      // One series per n when m grows, so that the budget extrapolates along m.
-      const groups =
-        series === 'outputs'
-          ? plan.jacobianOutputs.inputs.map((n) => points.filter((p) => p.n === n))
-          : [points]
-      for (const group of groups) {
-        const refs = group.map((p) => references[points.indexOf(p)] as number[][])
-        tasks.push({
-          kind: 'jacobian',
-          method,
-          series,
-          points: group,
-          references: refs,
-          settings: plan.settings,
-        })
-      }
+      tasks.push({ kind: 'jacobian', method, series, points, references, settings: plan.settings })
     }
   }
 

@@ -1,4 +1,3 @@
-import b from 'benny'
 import type { Timing } from '../report/schema.js'
 import type { TimeSettings } from './protocol.js'
 
@@ -10,6 +9,14 @@ export async function timeCall(
   call: () => unknown,
   s: TimeSettings,
 ): Promise<Timing> {
+  // Loaded here, not at the top: benny (with benchmark.js and lodash) takes
+  // half a second to load, which the memory workers need not pay.
+  const { default: b } = await import('benny')
+  // A short warm-up, so that the first case of a fresh process is timed on
+  // optimized code like the others.
+  const warmUntil = performance.now() + s.minTime * 3e3
+  do sink = call()
+  while (performance.now() < warmUntil)
   const options = { minSamples: s.minSamples, maxTime: s.maxTime, minTime: s.minTime }
   const summary = await b.suite(
     name,

@@ -37,6 +37,10 @@ export function measureMemory(task: MemoryTask): MemoryCase {
     }
     return out
   }
+  // One gradient at the smallest size first, so that compiling the code is
+  // not counted; the tape it leaves is far smaller than the one measured.
+  const small = scalarWorkloads[task.workload].build(1)
+  strategies[task.method].gradient(small.f, small.x)
   collect()
   const baselineRssBytes = process.memoryUsage().rss
   baseline = live()
