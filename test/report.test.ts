@@ -114,4 +114,16 @@ describe('npm run report -- --smoke', () => {
       if (c.strategy === 'numeric') expect(c.ops).toBe((2 * c.n + 1) * c.plainOps)
     }
   })
+
+  it('should record a reverse tape that grows with n, and measure every strategy at every memory size', () => {
+    const reverse = results.memory.filter((c) => c.method === 'reverse').sort((a, b) => a.n - b.n)
+    expect(reverse.length).toBeGreaterThan(1)
+    for (let i = 1; i < reverse.length; i++) {
+      expect(reverse[i]?.tape?.nodes).toBeGreaterThan(reverse[i - 1]?.tape?.nodes ?? Infinity)
+    }
+    for (const c of results.memory) {
+      expect(c.status, `${c.method} n=${c.n}: ${c.reason}`).toBe('measured')
+      expect(c.scope).toBe(c.method === 'reverse' ? 'whole gradient' : 'first evaluation')
+    }
+  })
 })

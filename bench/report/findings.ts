@@ -174,12 +174,14 @@ function memoryFindings(r: Measured): Finding[] {
   const s = new Sentence(r)
   const i = rev[1]
   let text = `At n = ${s.number('count', `memory.${i}.n`)} the reverse tape held ${s.number('bytes', `memory.${i}.tape.bytes`)} (${s.number('count', `memory.${i}.tape.nodes`)} nodes, ${s.number('count', `memory.${i}.tape.edges`)} edges), and ${s.number('bytes', `memory.${i}.liveBytes`)} were live at the end of the function's evaluation`
-  const fwd = rows.filter(([c]) => c.method === 'forward').pop()
-  if (fwd !== undefined) {
-    const same = rows.find(([c]) => c.method === 'reverse' && c.n === fwd[0].n)
-    text += `; forward mode kept ${s.number('bytes', `memory.${fwd[1]}.liveBytes`)} live at n = ${s.number('count', `memory.${fwd[1]}.n`)}`
-    if (same !== undefined)
-      text += `, where reverse mode kept ${s.number('bytes', `memory.${same[1]}.liveBytes`)}`
+  const others = (['forward', 'numeric'] as const).flatMap((method) => {
+    const same = rows.find(([c]) => c.method === method && c.n === rev[0].n)
+    return same === undefined
+      ? []
+      : [`${METHOD_LABEL[method]} ${s.number('bytes', `memory.${same[1]}.liveBytes`)}`]
+  })
+  if (others.length > 0) {
+    text += `; at the same n, ${others.join(' and ')} (measured during their first evaluation, which every later one repeats)`
   }
   return [s.finding('memory', `${text}.`)]
 }

@@ -63,6 +63,8 @@ export interface MemoryCase {
   readonly n: number
   readonly status: Status
   readonly reason: string | null
+  /** What ran: reverse mode's whole gradient, or the first evaluation of the others (see run/memory.ts). */
+  readonly scope: 'whole gradient' | 'first evaluation' | null
   /** Heap and array buffers live at the end of f's evaluation (after a full GC), over those before the call. */
   readonly liveBytes: number | null
   /** The peak resident set of the fresh process that ran one gradient, and its resident set before it. */

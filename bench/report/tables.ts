@@ -120,6 +120,7 @@ export function tables(r: Measured): Table[] {
     rows: r.memory.map((c) => [
       formatValue('count', c.n),
       METHOD_LABEL[c.method],
+      c.scope ?? '—',
       c.liveBytes === null ? (c.reason ?? 'not run') : bytes(c.liveBytes),
       c.tape === null ? '—' : bytes(c.tape.bytes),
       c.tape === null ? '—' : formatValue('count', c.tape.nodes),
@@ -134,7 +135,7 @@ export function tables(r: Measured): Table[] {
     rows: r.oracle.map((o) => [
       formatValue('count', o.n),
       formatValue('error', o.error),
-      String(o.tolerance),
+      o.tolerance.toExponential(0),
     ]),
   })
   out.push(notRunTable(r))

@@ -91,6 +91,7 @@ const results = object({
       n: num,
       status,
       reason: nullable(str),
+      scope: nullable(oneOf('whole gradient', 'first evaluation')),
       liveBytes: nullable(num),
       peakRssBytes: nullable(num),
       baselineRssBytes: nullable(num),

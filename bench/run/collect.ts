@@ -98,7 +98,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     }
   }
 
-  const { run: memoryTasks, skipped: memorySkipped } = memoryPlan(plan, timings)
+  const memoryTasks = memoryPlan(plan)
   progress(`memory: ${memoryTasks.length} fresh processes, two at a time`)
   const memory = await inParallel(
     2,
@@ -110,6 +110,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
         n: task.n,
         status: 'failed',
         reason,
+        scope: null,
         liveBytes: null,
         peakRssBytes: null,
         baselineRssBytes: null,
@@ -149,45 +150,15 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     oracle,
     timings,
     counts,
-    memory: [...memory, ...memorySkipped],
+    memory,
     accuracy,
   }
 }
 
-/**
- * Memory is measured on the network for reverse mode at every planned size,
- * and for forward mode and finite differences where their gradients were
- * timed (beyond that a gradient takes longer than the budget).
- */
-function memoryPlan(plan: Plan, timings: readonly TimedCase[]) {
+/** Memory is measured on the network, for every strategy at every planned size. */
+function memoryPlan(plan: Plan) {
   const sizes = workloadSizes('network', plan.memorySizes)
-  const timed = (method: Strategy, n: number) =>
-    timings.some(
-      (c) =>
-        c.suite === 'gradient' &&
-        c.workload === 'network' &&
-        c.method === method &&
-        c.n === n &&
-        c.status === 'measured',
-    )
-  const planned = STRATEGIES.flatMap((method) =>
+  return STRATEGIES.flatMap((method) =>
     sizes.map((n) => ({ kind: 'memory' as const, workload: 'network' as const, method, n })),
   )
-  const run = planned.filter((t) => t.method === 'reverse' || timed(t.method, t.n))
-  const skipped = planned
-    .filter((t) => !run.includes(t))
-    .map(
-      (t): MemoryCase => ({
-        workload: t.workload,
-        method: t.method,
-        n: t.n,
-        status: 'skipped',
-        reason: 'not run: its gradient was over the time budget',
-        liveBytes: null,
-        peakRssBytes: null,
-        baselineRssBytes: null,
-        tape: null,
-      }),
-    )
-  return { run, skipped }
 }

@@ -18,15 +18,23 @@ const live = (): number => {
   return usage.heapUsed + usage.arrayBuffers
 }
 
+/** Thrown by the probe to end a forward-mode or finite-difference gradient after its first evaluation. */
+class FirstEvaluationDone extends Error {}
+
 /**
  * One gradient in this (fresh) process, measuring what it must keep alive.
  * At the end of f's first evaluation, a full GC leaves only what is still
  * reachable: for reverse mode, every partial on the tape, kept for the
  * backward pass; for forward mode and finite differences, little beyond the
- * current values. The process's peak resident set is read afterwards.
+ * current values. Those two repeat the same evaluation n (or 2n + 1) times
+ * and keep nothing between them, so their gradient is stopped after the
+ * first: that is what lets them be measured at every n, where a whole
+ * gradient would take minutes. The process's peak resident set is read
+ * afterwards.
  */
 export function measureMemory(task: MemoryTask): MemoryCase {
   const { f, x, n } = scalarWorkloads[task.workload].build(task.n)
+  const stopEarly = task.method !== 'reverse'
   let liveBytes: number | null = null
   let baseline = 0
   const probed: ScalarFn = (m, p) => {
@@ -34,6 +42,7 @@ export function measureMemory(task: MemoryTask): MemoryCase {
     if (liveBytes === null) {
       collect()
       liveBytes = live() - baseline
+      if (stopEarly) throw new FirstEvaluationDone()
     }
     return out
   }
@@ -44,7 +53,11 @@ export function measureMemory(task: MemoryTask): MemoryCase {
   collect()
   const baselineRssBytes = process.memoryUsage().rss
   baseline = live()
-  strategies[task.method].gradient(probed, x)
+  try {
+    strategies[task.method].gradient(probed, x)
+  } catch (e) {
+    if (!(e instanceof FirstEvaluationDone)) throw e
+  }
   const peakRssBytes = process.resourceUsage().maxRSS * 1024
   const tape = task.method === 'reverse' ? tapeStats() : null
   return {
@@ -53,6 +66,7 @@ export function measureMemory(task: MemoryTask): MemoryCase {
     n,
     status: 'measured',
     reason: null,
+    scope: stopEarly ? 'first evaluation' : 'whole gradient',
     liveBytes,
     peakRssBytes,
     baselineRssBytes,
