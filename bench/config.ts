@@ -1,10 +1,13 @@
 import type { Mode } from './report/schema.js'
 import type { TimeSettings } from './run/protocol.js'
+import { SCALAR_WORKLOADS, type ScalarWorkloadName } from './workloads/index.js'
 
 /** What one run of the report measures: sizes per suite and benny's time per case. */
 export interface Plan {
   readonly mode: Mode
   readonly settings: TimeSettings
+  /** The workloads whose gradients are timed (all are counted). */
+  readonly gradientWorkloads: readonly ScalarWorkloadName[]
   /** Nominal sizes n for the gradient suites (each workload builds its nearest size). */
   readonly gradientSizes: readonly number[]
   /** Forward mode and finite differences are counted up to this n (counting costs a gradient). */
@@ -34,6 +37,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
   full: {
     mode: 'full',
     settings: { budgetSeconds: 1, minSamples: 5, maxTime: 1, minTime: 0.05 },
+    gradientWorkloads: SCALAR_WORKLOADS,
     gradientSizes: powersOf4(1, 16384),
     countLimit: 1024,
     jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 16384) },
@@ -44,6 +48,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
   quick: {
     mode: 'quick',
     settings: { budgetSeconds: 0.02, minSamples: 5, maxTime: 0.1, minTime: 0.01 },
+    gradientWorkloads: SCALAR_WORKLOADS,
     gradientSizes: powersOf8(1, 4096),
     countLimit: 512,
     jacobianOutputs: { inputs: [1, 4], outputs: powersOf8(8, 4096) },
@@ -54,6 +59,9 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
   smoke: {
     mode: 'smoke',
     settings: { budgetSeconds: 0.005, minSamples: 3, maxTime: 0.02, minTime: 0.002 },
+    // Only the network, which has every method, peers included: the test
+    // runs this mode, and a process per workload and method costs seconds.
+    gradientWorkloads: ['network'],
     gradientSizes: [1, 16, 64],
     countLimit: 64,
     jacobianOutputs: { inputs: [1], outputs: [4, 32] },

@@ -16,30 +16,32 @@ import { collect } from './run/collect.js'
  * REPORT.md, results.json and charts/*.svg.
  */
 
-const USAGE = 'usage: npm run report -- [--quick | --smoke] [--out DIR]'
+const USAGE = 'usage: npm run report -- [--quick | --smoke] [--out DIR] [--from RESULTS_JSON]'
 
-function parse(argv: readonly string[]): { mode: Mode; out: string } {
+interface Options {
+  readonly mode: Mode
+  readonly out: string
+  /** Render from a saved results.json instead of measuring. */
+  readonly from: string | null
+}
+
+function parse(argv: readonly string[]): Options {
   let mode: Mode = 'full'
   let out = 'report'
+  let from: string | null = null
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--quick') mode = 'quick'
     else if (arg === '--smoke') mode = 'smoke'
     else if (arg === '--full') mode = 'full'
     else if (arg === '--out' && argv[i + 1] !== undefined) out = argv[++i] as string
+    else if (arg === '--from' && argv[i + 1] !== undefined) from = argv[++i] as string
     else throw new Error(`report: unknown argument ${JSON.stringify(arg)}. ${USAGE}`)
   }
-  return { mode, out }
+  return { mode, out, from }
 }
 
-async function main(): Promise<void> {
-  const { mode, out } = parse(process.argv.slice(2))
-  const started = performance.now()
-  const log = (line: string) =>
-    process.stderr.write(
-      `${((performance.now() - started) / 1e3).toFixed(1).padStart(6)} s  ${line}\n`,
-    )
-  log(`gradlab report: ${mode} run, writing ${out}/`)
+async function measure(mode: Mode, log: (line: string) => void, started: number): Promise<Results> {
   const measured = await collect(PLANS[mode], log)
   const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
   const base = {
@@ -50,10 +52,32 @@ async function main(): Promise<void> {
       wallSeconds: (performance.now() - started) / 1e3,
     },
   }
-  const results: Results = { ...base, findings: findings(base) }
+  return { ...base, findings: findings(base) }
+}
+
+async function saved(file: string): Promise<Results> {
+  const results = JSON.parse(await readFile(file, 'utf8')) as Results
+  // Sentences are regenerated, so a change to their wording reaches old runs.
+  return { ...results, findings: findings(results) }
+}
+
+async function main(): Promise<void> {
+  const { mode, out, from } = parse(process.argv.slice(2))
+  const started = performance.now()
+  const log = (line: string) =>
+    process.stderr.write(
+      `${((performance.now() - started) / 1e3).toFixed(1).padStart(6)} s  ${line}\n`,
+    )
+  log(
+    from === null
+      ? `gradlab report: ${mode} run, writing ${out}/`
+      : `gradlab report: rendering ${from} into ${out}/`,
+  )
+  const results = from === null ? await measure(mode, log, started) : await saved(from)
   const problems = validateResults(JSON.parse(JSON.stringify(results)))
-  if (problems.length > 0)
+  if (problems.length > 0) {
     throw new Error(`report: results do not match their schema:\n${problems.join('\n')}`)
+  }
   log('rendering charts')
   const charts = await renderCharts(results)
   const tabled = tables(results)
@@ -61,8 +85,9 @@ async function main(): Promise<void> {
   await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`)
   await writeFile(path.join(out, 'index.html'), html(results, results.findings, charts, tabled))
   await writeFile(path.join(out, 'REPORT.md'), markdown(results, results.findings, charts, tabled))
-  for (const chart of charts)
+  for (const chart of charts) {
     await writeFile(path.join(out, 'charts', `${chart.name}.svg`), chart.svg)
+  }
   for (const f of results.findings) log(`- ${f.text}`)
   const failed = results.timings.filter((c) => c.status === 'failed').length
   log(

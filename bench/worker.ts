@@ -1,3 +1,4 @@
+import type { TimedCase } from './report/schema.js'
 import { measureMemory } from './run/memory.js'
 import { gradientCall, strategies } from './run/methods.js'
 import type { GradientTask, JacobianTask, Task, WorkerMessage } from './run/protocol.js'
@@ -47,25 +48,25 @@ async function gradientSeries(task: GradientTask): Promise<void> {
 async function jacobianSeries(task: JacobianTask): Promise<void> {
   const pending: Promise<void>[] = []
   const strategy = strategies[task.method]
-  const workload = task.series === 'outputs' ? 'trajectory, m grows' : 'trajectory, n grows'
-  // Along m, forward mode's n passes each cost about m, while reverse
-  // mode's m backward passes each walk the trajectory before their output
-  // (about m). Along n, forward mode's n passes each cost about n m.
-  const quadratic =
-    task.series === 'outputs' ? task.method === 'reverse' : task.method !== 'reverse'
-  // When m grows, each n is its own series, so the budget extrapolates along m.
-  const groups = new Map<number, number[]>()
-  task.points.forEach(({ n }, i) => {
-    const key = task.series === 'outputs' ? n : 0
+  // One series per growing dimension, and per n where m grows.
+  const groups = new Map<string, number[]>()
+  task.points.forEach(({ n, series }, i) => {
+    const key = series === 'outputs' ? `outputs ${n}` : 'inputs'
     groups.set(key, [...(groups.get(key) ?? []), i])
   })
   for (const indices of groups.values()) {
+    const series = (task.points[indices[0] as number] as JacobianTask['points'][number]).series
+    const workload = series === 'outputs' ? 'trajectory, m grows' : 'trajectory, n grows'
+    // Along m, forward mode's n passes each cost about m, while reverse
+    // mode's m backward passes each walk the trajectory before their output
+    // (about m). Along n, forward mode's n passes each cost about n m.
+    const quadratic = series === 'outputs' ? task.method === 'reverse' : task.method !== 'reverse'
     const points = indices.map((i) => {
       const { n, m } = task.points[i] as { n: number; m: number }
       return {
         n,
         m,
-        size: task.series === 'outputs' ? m : n,
+        size: series === 'outputs' ? m : n,
         build: async () => {
           const F = trajectory(n, m)
           const x = trajectoryPoint(n)
@@ -75,6 +76,9 @@ async function jacobianSeries(task: JacobianTask): Promise<void> {
         reference: (task.references[i] as number[][]).flat(),
       }
     })
+    const report = (result: TimedCase) => {
+      pending.push(send({ type: 'timed', result }))
+    }
     await runSeries(
       'jacobian',
       workload,
@@ -82,9 +86,7 @@ async function jacobianSeries(task: JacobianTask): Promise<void> {
       points,
       task.settings,
       quadratic ? 2 : 1,
-      (result) => {
-        pending.push(send({ type: 'timed', result }))
-      },
+      report,
     )
   }
   await Promise.all(pending)

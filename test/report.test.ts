@@ -126,4 +126,23 @@ describe('npm run report -- --smoke', () => {
       expect(c.scope).toBe(c.method === 'reverse' ? 'whole gradient' : 'first evaluation')
     }
   })
+
+  it('should render the same report again from its results.json alone (--from)', async () => {
+    const again = path.join(out, 'again')
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/report.ts',
+        '--from',
+        path.join(out, 'results.json'),
+        '--out',
+        again,
+      ],
+      { cwd: root },
+    )
+    expect(await readFile(path.join(again, 'REPORT.md'), 'utf8')).toBe(markdown)
+    expect(await readFile(path.join(again, 'index.html'), 'utf8')).toBe(html)
+  }, 60_000)
 })

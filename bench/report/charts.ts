@@ -72,7 +72,7 @@ function timeLayers(x: string, dash: string | null = null, color = methodColor) 
             field: dash,
             type: 'nominal' as const,
             title: 'inputs',
-            legend: { symbolType: 'stroke' },
+            legend: null,
           },
         }
   return [
@@ -148,7 +148,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
       } as TopLevelSpec,
     ],
     jacobian: [
-      'Jacobian time: m grows with n = 1 and 4 (left), m fixed and n grows (right)',
+      'Jacobian time: m grows with n = 1 (solid) and n = 4 (dashed), left; m fixed and n grows, right',
       {
         hconcat: [
           {
@@ -171,7 +171,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
       } as TopLevelSpec,
     ],
     memory: [
-      'Memory vs n on the network: bytes live at the end of f and reverse tape bytes (left); peak resident set of each fresh process (right)',
+      'Memory vs n on the network: bytes live at the end of f (solid) and reverse tape bytes (dashed), left; peak resident set of each fresh process, right',
       {
         hconcat: [
           {
@@ -206,7 +206,12 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
               x: { field: 'n', type: 'quantitative', scale: log },
               y: { field: 'mib', type: 'quantitative', title: 'MiB' },
               color: methodColor,
-              strokeDash: { field: 'what', type: 'nominal', title: null },
+              strokeDash: {
+                field: 'what',
+                type: 'nominal',
+                title: null,
+                legend: null,
+              },
             },
           },
           {
@@ -225,8 +230,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
               y: {
                 field: 'mib',
                 type: 'quantitative',
-                title: 'peak RSS, MiB',
-                scale: { zero: false },
+                title: 'peak RSS, MiB (mostly Node itself)',
               },
               color: methodColor,
             },

@@ -48,7 +48,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
   )
   const oracle = (sizes.network ?? []).map(oracleCheck)
   const tasks: Task[] = []
-  for (const workload of SCALAR_WORKLOADS) {
+  for (const workload of plan.gradientWorkloads) {
     const ns = sizes[workload] ?? []
     const references = ns.map((n) => gradientReference(workload, n))
     const methods = workload === 'network' ? [...STRATEGIES, ...PEERS] : STRATEGIES
@@ -63,21 +63,19 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
       })
     }
   }
-  const outputsPoints = plan.jacobianOutputs.inputs.flatMap((n) =>
-    plan.jacobianOutputs.outputs.map((m) => ({ n, m })),
-  )
-  const inputsPoints = plan.jacobianInputs.inputs.map((n) => ({
-    n,
-    m: plan.jacobianInputs.outputs,
-  }))
-  for (const [series, points] of [
-    ['outputs', outputsPoints],
-    ['inputs', inputsPoints],
-  ] as const) {
-    const references = points.map(({ n, m }) => jacobianReference(n, m))
-    for (const method of STRATEGIES) {
-      tasks.push({ kind: 'jacobian', method, series, points, references, settings: plan.settings })
-    }
+  const points = [
+    ...plan.jacobianOutputs.inputs.flatMap((n) =>
+      plan.jacobianOutputs.outputs.map((m) => ({ n, m, series: 'outputs' as const })),
+    ),
+    ...plan.jacobianInputs.inputs.map((n) => ({
+      n,
+      m: plan.jacobianInputs.outputs,
+      series: 'inputs' as const,
+    })),
+  ]
+  const jacobians = points.map(({ n, m }) => jacobianReference(n, m))
+  for (const method of STRATEGIES) {
+    tasks.push({ kind: 'jacobian', method, points, references: jacobians, settings: plan.settings })
   }
 
   for (const [i, task] of tasks.entries()) {

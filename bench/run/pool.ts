@@ -39,7 +39,7 @@ export function runInWorker(
 
 export function describeTask(task: Task): string {
   if (task.kind === 'gradient') return `gradient ${task.workload} ${task.method}`
-  if (task.kind === 'jacobian') return `jacobian ${task.series} ${task.method}`
+  if (task.kind === 'jacobian') return `jacobian ${task.method}`
   return `memory ${task.workload} ${task.method} n=${task.n}`
 }
 

@@ -30,9 +30,16 @@ export interface GradientTask {
 export interface JacobianTask {
   readonly kind: 'jacobian'
   readonly method: Strategy
-  /** Which dimension grows along the series: the timing budget extrapolates along it. */
-  readonly series: 'outputs' | 'inputs'
-  readonly points: readonly { readonly n: number; readonly m: number }[]
+  /**
+   * The points, each in a series named by the dimension that grows along
+   * it ('outputs': m grows at fixed n; 'inputs': n grows at fixed m); the
+   * timing budget extrapolates along it.
+   */
+  readonly points: readonly {
+    readonly n: number
+    readonly m: number
+    readonly series: 'outputs' | 'inputs'
+  }[]
   /** The reference Jacobian at each point, as rows. */
   readonly references: readonly number[][][]
   readonly settings: TimeSettings
