@@ -1,10 +1,18 @@
 import * as vega from 'vega'
 import { compile, type TopLevelSpec } from 'vega-lite'
 import { METHOD_LABEL } from '../run/methods.js'
-import type { ScalarWorkloadName } from '../workloads/index.js'
-import { scalarWorkloads } from '../workloads/index.js'
+import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
+import {
+  colorOf,
+  HEIGHT,
+  log,
+  methodColor,
+  PEERS,
+  timeLayers,
+  timingRows,
+  WIDTH,
+} from './chart-encodings.js'
 import type { Measured } from './quote.js'
-import type { Method } from './schema.js'
 
 /*
  * The report's charts: vega-lite specifications compiled and rendered to
@@ -16,91 +24,6 @@ export interface Chart {
   readonly name: string
   readonly title: string
   readonly svg: string
-}
-
-const log = { type: 'log' as const }
-const seconds = { title: 'seconds per call (median)', format: '.0e' }
-
-/** One color per method in every chart; each chart's legend lists only its own methods. */
-const PALETTE: Readonly<Record<Method, string>> = {
-  reverse: '#d62728',
-  forward: '#1f77b4',
-  numeric: '#2ca02c',
-  handwritten: '#7f7f7f',
-  'tfjs-cpu': '#ff7f0e',
-  'tfjs-wasm': '#9467bd',
-}
-const STRATEGIES: readonly Method[] = ['reverse', 'forward', 'numeric']
-const PEERS: readonly Method[] = ['reverse', 'handwritten', 'tfjs-cpu', 'tfjs-wasm']
-
-const colorOf = (methods: readonly Method[]) => ({
-  field: 'method',
-  type: 'nominal' as const,
-  title: 'method',
-  scale: { domain: methods.map((m) => METHOD_LABEL[m]), range: methods.map((m) => PALETTE[m]) },
-  legend: { labelLimit: 300 },
-})
-const methodColor = colorOf(STRATEGIES)
-const WIDTH = 260
-const HEIGHT = 200
-
-function timingRows(r: Measured, suite: string) {
-  return r.timings
-    .filter((c) => c.suite === suite && c.status === 'measured' && c.timing !== null)
-    .map((c) => ({
-      workload:
-        c.suite === 'gradient'
-          ? scalarWorkloads[c.workload as ScalarWorkloadName].title
-          : c.workload,
-      method: METHOD_LABEL[c.method],
-      n: c.n,
-      m: c.m,
-      inputs: `n = ${c.n}`,
-      median: c.timing?.median,
-      p25: c.timing?.p25,
-      p75: c.timing?.p75,
-    }))
-}
-
-/** Lines of the median with a rule from the first to the third quartile; `dash` tells series apart. */
-function timeLayers(x: string, dash: string | null = null, color = methodColor) {
-  const strokeDash =
-    dash === null
-      ? {}
-      : {
-          strokeDash: {
-            field: dash,
-            type: 'nominal' as const,
-            title: 'inputs',
-            legend: null,
-          },
-        }
-  return [
-    {
-      mark: { type: 'line' as const, point: true },
-      encoding: {
-        x: { field: x, type: 'quantitative' as const, scale: log },
-        y: {
-          field: 'median',
-          type: 'quantitative' as const,
-          scale: log,
-          axis: seconds,
-          title: seconds.title,
-        },
-        color,
-        ...strokeDash,
-      },
-    },
-    {
-      mark: { type: 'rule' as const },
-      encoding: {
-        x: { field: x, type: 'quantitative' as const },
-        y: { field: 'p25', type: 'quantitative' as const },
-        y2: { field: 'p75' },
-        color,
-      },
-    },
-  ]
 }
 
 function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
