@@ -43,7 +43,7 @@ export async function runSeries(
     // the largest size, which is what their comparison is about.
     if (skip === null && exponent > 1 && expected > settings.budgetSeconds) {
       const last = measured[measured.length - 1] as { size: number; seconds: number }
-      skip = `not run: over the budget of ${seconds(settings.budgetSeconds)} per call, expected from ${seconds(last.seconds)} at size ${last.size} with time growing like size^${exponent}`
+      skip = `not run: over the budget of ${seconds(settings.budgetSeconds)} per call, expected from ${seconds(last.seconds)} at size ${last.size.toLocaleString('en-US')} with time growing like size^${exponent}`
     }
     if (skip !== null) {
       report({ ...base, status: 'skipped', reason: skip, verification: null, timing: null })
