@@ -1,0 +1,73 @@
+import type { Mode } from './report/schema.js'
+import type { TimeSettings } from './run/protocol.js'
+import { SCALAR_WORKLOADS, type ScalarWorkloadName } from './workloads/index.js'
+
+/** What one run of the report measures: sizes per suite and benny's time per case. */
+export interface Plan {
+  readonly mode: Mode
+  readonly settings: TimeSettings
+  /** The workloads whose gradients are timed (all are counted). */
+  readonly gradientWorkloads: readonly ScalarWorkloadName[]
+  /** Nominal sizes n for the gradient suites (each workload builds its nearest size). */
+  readonly gradientSizes: readonly number[]
+  /** Forward mode and finite differences are counted up to this n (counting costs a gradient). */
+  readonly countLimit: number
+  /** Jacobian, few inputs and many outputs: each n with each m. */
+  readonly jacobianOutputs: {
+    readonly inputs: readonly number[]
+    readonly outputs: readonly number[]
+  }
+  /** Jacobian crossover: m fixed, n grows. */
+  readonly jacobianInputs: { readonly outputs: number; readonly inputs: readonly number[] }
+  /** Network sizes for the memory measurements (one fresh process each). */
+  readonly memorySizes: readonly number[]
+  /** Finite-difference steps per decade in the accuracy sweep. */
+  readonly stepsPerDecade: number
+}
+
+const powers = (base: number) => (from: number, to: number) => {
+  const out: number[] = []
+  for (let n = from; n <= to; n *= base) out.push(n)
+  return out
+}
+const powersOf4 = powers(4)
+const powersOf8 = powers(8)
+
+export const PLANS: Readonly<Record<Mode, Plan>> = {
+  full: {
+    mode: 'full',
+    settings: { budgetSeconds: 1, minSamples: 5, maxTime: 1, minTime: 0.05 },
+    gradientWorkloads: SCALAR_WORKLOADS,
+    gradientSizes: powersOf4(1, 16384),
+    // 1,100 so that the network's n = 1,027 is counted too.
+    countLimit: 1100,
+    jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 16384) },
+    jacobianInputs: { outputs: 256, inputs: powersOf4(1, 1024) },
+    memorySizes: powersOf4(16, 16384),
+    stepsPerDecade: 4,
+  },
+  quick: {
+    mode: 'quick',
+    settings: { budgetSeconds: 0.02, minSamples: 5, maxTime: 0.1, minTime: 0.01 },
+    gradientWorkloads: SCALAR_WORKLOADS,
+    gradientSizes: powersOf8(1, 4096),
+    countLimit: 512,
+    jacobianOutputs: { inputs: [1, 4], outputs: powersOf8(8, 4096) },
+    jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
+    memorySizes: powersOf8(64, 4096),
+    stepsPerDecade: 2,
+  },
+  smoke: {
+    mode: 'smoke',
+    settings: { budgetSeconds: 0.005, minSamples: 3, maxTime: 0.02, minTime: 0.002 },
+    // Only the network, which has every method, peers included: the test
+    // runs this mode, and a process per workload and method costs seconds.
+    gradientWorkloads: ['network'],
+    gradientSizes: [1, 16, 64],
+    countLimit: 64,
+    jacobianOutputs: { inputs: [1], outputs: [4, 32] },
+    jacobianInputs: { outputs: 16, inputs: [1, 16] },
+    memorySizes: [16, 64],
+    stepsPerDecade: 1,
+  },
+}

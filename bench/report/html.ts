@@ -1,0 +1,52 @@
+import type { Chart } from './charts.js'
+import { methodNotes } from './notes.js'
+import type { Measured } from './quote.js'
+import type { Finding } from './schema.js'
+import type { Table } from './tables.js'
+
+/*
+ * index.html: one self-contained page. Charts are inline SVG without their
+ * namespace attributes (HTML does not need them), so the page holds no URL
+ * at all and opens offline.
+ */
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+export function inlineSvg(svg: string): string {
+  return svg.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')
+}
+
+const table = (t: Table) => `<details><summary>${escapeHtml(t.title)}</summary>
+<table><thead><tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table></details>`
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0}
+td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}summary{cursor:pointer;margin:.4em 0}
+li{margin:.3em 0}.notes li{color:#444;font-size:14px}`
+
+export function html(
+  r: Measured,
+  findings: readonly Finding[],
+  charts: readonly Chart[],
+  tables: readonly Table[],
+): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gradlab benchmark report</title>
+<style>${STYLE}</style></head><body>
+<h1>gradlab: forward mode, reverse mode and finite differences, measured</h1>
+<h2>Findings</h2>
+<ul class="findings">${findings.map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>
+<h2>Charts</h2>
+${charts.map((c) => `<figure id="chart-${c.name}"><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}</figure>`).join('\n')}
+<h2>How this was measured</h2>
+<ul class="notes">${methodNotes(r)
+    .map((n) => `<li>${escapeHtml(n)}</li>`)
+    .join('\n')}</ul>
+<h2>Tables</h2>
+${tables.map(table).join('\n')}
+<p>Every raw measurement is in results.json beside this page.</p>
+</body></html>
+`
+}

@@ -1,0 +1,46 @@
+import type { Chart } from './charts.js'
+import { methodNotes } from './notes.js'
+import type { Measured } from './quote.js'
+import type { Finding } from './schema.js'
+import type { Table } from './tables.js'
+
+const cell = (s: string) => s.replace(/\|/g, '\\|')
+
+const table = (t: Table) =>
+  [
+    `### ${t.title}`,
+    '',
+    `| ${t.header.map(cell).join(' | ')} |`,
+    `| ${t.header.map(() => '---').join(' | ')} |`,
+    ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+  ].join('\n')
+
+/** REPORT.md: the same findings as the HTML page, with the charts as SVG images and the tables. */
+export function markdown(
+  r: Measured,
+  findings: readonly Finding[],
+  charts: readonly Chart[],
+  tables: readonly Table[],
+): string {
+  return [
+    '# gradlab: forward mode, reverse mode and finite differences, measured',
+    '',
+    '## Findings',
+    '',
+    ...findings.map((f) => `- ${f.text}`),
+    '',
+    '## Charts',
+    '',
+    ...charts.flatMap((c) => [`### ${c.title}`, '', `![${c.title}](charts/${c.name}.svg)`, '']),
+    '## How this was measured',
+    '',
+    ...methodNotes(r).map((n) => `- ${n}`),
+    '',
+    '## Tables',
+    '',
+    ...tables.map(table),
+    'Every raw measurement is in [results.json](results.json).',
+    '',
+  ].join('\n')
+}

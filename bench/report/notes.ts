@@ -1,0 +1,21 @@
+import { TOLERANCE } from '../run/methods.js'
+import { seconds } from './format.js'
+import type { Measured } from './quote.js'
+import type { Method } from './schema.js'
+
+const tolerance = (method: Method) => TOLERANCE[method].toExponential(0)
+
+/** How the numbers were made, in the report's words; shared by the HTML and the Markdown. */
+export function methodNotes(r: Measured): string[] {
+  const s = r.meta.settings
+  return [
+    `Run: ${r.meta.mode} mode, ${r.meta.date}, Node ${r.meta.node} (V8 ${r.meta.v8}), ${r.meta.platform}, CPU ${r.meta.cpu} with ${r.meta.cores} cores; gradlab ${r.meta.gradlab}; the run took ${seconds(r.meta.wallSeconds)}.${r.meta.mode === 'full' ? '' : ' This is not the full-size run: sizes are small and benny times are short (npm run report for the full one).'}`,
+    'Each strategy, and each peer, ran its cases in a fresh Node process: a generic function called with several kinds of ops in one process gets polymorphic call sites, which slows every strategy.',
+    `Times come from benny (benchmark.js) with minSamples ${s.minSamples}, maxTime ${s.maxTime} s and minTime ${s.minTime} s per case. Each sample averages one or more calls; tables show the median over samples and the first and third quartiles. The machine may be shared and busy, so read spreads and ratios, not single values.`,
+    `Series whose cost grows faster than linearly (gradients by forward mode and finite differences, like n^2; Jacobians by reverse mode as m grows, like m^2, and by forward mode and finite differences as n grows, like n^2) stop at a time budget: a case is not run when its time per call, expected from the last size measured and that growth, exceeds ${seconds(s.budgetSeconds)}; it is marked "not run" and no number is shown for it. Reverse-mode gradients and the peers run at every size. No number in this report is extrapolated.`,
+    `Before timing, each case's result is checked against reverse mode's, computed in the generator's process, relative to the largest reference entry: forward mode ${tolerance('forward')}, finite differences ${tolerance('numeric')}, hand-written backprop ${tolerance('handwritten')}, TensorFlow.js ${tolerance('tfjs-cpu')} (it computes in float32). Reverse mode itself is checked against hand-written backpropagation on the network.`,
+    "Op counts: the user function is wrapped, (m, x) => f(countingOps(m, counter), x). Forward mode's cost is the ops counted over its n passes, finite differences' over their 2n + 1 evaluations (central), and reverse mode's is the ops of its one recording plus tapeStats().edges (one multiply-add per edge in the backward pass). Each is divided by the ops of one plain evaluation. The counts are deterministic.",
+    'Memory: one fresh process per case, after one small gradient to compile the code. "Live at end of f" is heap plus array buffers still reachable after a full GC at the end of the function\'s first evaluation, minus the same before the call (resolution: about a hundred KiB, so small values can be negative). Reverse mode runs its whole gradient. Forward mode and finite differences are stopped after that first evaluation: each later one repeats it and keeps nothing from it, and a whole gradient at large n would take minutes. Peak RSS is the process\'s maximum resident set, which includes Node, tsx and garbage not yet collected.',
+    'TensorFlow.js runs the same network as tf.grads of a tensor expression, parameters uploaded once; each timed call computes the gradients and reads them back into JavaScript. The wasm backend loads its .wasm file from node_modules.',
+  ]
+}

@@ -1,0 +1,153 @@
+/*
+ * The shape of results.json: every raw measurement of one run, with the
+ * metadata needed to read it. Times are in seconds per call, memory in bytes.
+ * `validateResults` checks a parsed file against this shape.
+ */
+
+export type Mode = 'smoke' | 'quick' | 'full'
+export type Strategy = 'forward' | 'reverse' | 'numeric'
+export type Peer = 'handwritten' | 'tfjs-cpu' | 'tfjs-wasm'
+export type Method = Strategy | Peer
+export type Status = 'measured' | 'skipped' | 'failed'
+
+export interface Timing {
+  /** Seconds per call: the median, quartiles and extremes over benny's samples. */
+  readonly median: number
+  readonly p25: number
+  readonly p75: number
+  readonly min: number
+  readonly max: number
+  /** Seconds per call of each sample (each sample averages one or more calls). */
+  readonly samples: readonly number[]
+}
+
+export interface Verification {
+  /** max_i |g_i - reference_i| / max(1, max_i |reference_i|) */
+  readonly error: number
+  readonly tolerance: number
+  readonly against: string
+}
+
+export interface TimedCase {
+  readonly suite: 'gradient' | 'jacobian'
+  readonly workload: string
+  readonly method: Method
+  /** Inputs. */
+  readonly n: number
+  /** Outputs: 1 for a gradient. */
+  readonly m: number
+  readonly status: Status
+  /** Why a case was skipped or failed. */
+  readonly reason: string | null
+  readonly verification: Verification | null
+  readonly timing: Timing | null
+}
+
+export interface CountCase {
+  readonly workload: string
+  readonly strategy: Strategy
+  readonly n: number
+  /** Primitive ops of one plain evaluation of f. */
+  readonly plainOps: number
+  /** Ops counted while the strategy computed one gradient (all its evaluations). */
+  readonly ops: number
+  /** Reverse mode: edges of its tape, one multiply-add each in the backward pass; null otherwise. */
+  readonly edges: number | null
+  /** (ops + edges) / plainOps: the gradient's cost in plain evaluations. */
+  readonly ratio: number
+}
+
+export interface MemoryCase {
+  readonly workload: string
+  readonly method: Strategy
+  readonly n: number
+  readonly status: Status
+  readonly reason: string | null
+  /** What ran: reverse mode's whole gradient, or the first evaluation of the others (see run/memory.ts). */
+  readonly scope: 'whole gradient' | 'first evaluation' | null
+  /** Heap and array buffers live at the end of f's evaluation (after a full GC), over those before the call. */
+  readonly liveBytes: number | null
+  /** The peak resident set of the fresh process that ran one gradient, and its resident set before it. */
+  readonly peakRssBytes: number | null
+  readonly baselineRssBytes: number | null
+  /** Reverse mode: the size of its tape after the gradient. */
+  readonly tape: { readonly nodes: number; readonly edges: number; readonly bytes: number } | null
+}
+
+export interface AccuracyPoint {
+  readonly scheme: 'forward' | 'central'
+  readonly step: number
+  /** |numeric - exact| / max(1, |exact|) */
+  readonly error: number
+}
+
+export interface Accuracy {
+  readonly function: string
+  readonly x: number
+  readonly exact: number
+  readonly defaultSteps: { readonly forward: number; readonly central: number }
+  /** The error with gradlab's default step for each scheme. */
+  readonly defaultErrors: { readonly forward: number; readonly central: number }
+  readonly points: readonly AccuracyPoint[]
+}
+
+export interface OracleCheck {
+  readonly workload: string
+  readonly n: number
+  readonly against: string
+  readonly error: number
+  readonly tolerance: number
+}
+
+/** A sentence of the report and the measurements whose numbers it quotes. */
+export interface Finding {
+  readonly topic: 'gradient' | 'counts' | 'jacobian' | 'memory' | 'accuracy' | 'peers'
+  readonly text: string
+  /** The numbers quoted in `text`, each as shown there and where in the results it comes from. */
+  readonly quotes: readonly Quote[]
+}
+
+export type Unit = 'seconds' | 'ratio' | 'count' | 'bytes' | 'error' | 'step'
+
+/**
+ * A number quoted by a finding: `value` is the value at `path` in the
+ * results (a dotted path such as `timings.3.timing.median`), or with
+ * `per`, the quotient of the values at `path` and `per`; `shown` is its
+ * formatting in `unit`, as it appears in the text.
+ */
+export interface Quote {
+  readonly shown: string
+  readonly value: number
+  readonly unit: Unit
+  readonly path: string
+  readonly per: string | null
+}
+
+export interface Meta {
+  readonly mode: Mode
+  readonly date: string
+  readonly node: string
+  readonly v8: string
+  readonly platform: string
+  readonly cpu: string
+  readonly cores: number
+  readonly gradlab: string
+  readonly settings: {
+    readonly budgetSeconds: number
+    readonly minSamples: number
+    readonly maxTime: number
+    readonly minTime: number
+  }
+  readonly wallSeconds: number
+}
+
+export interface Results {
+  readonly schema: 'gradlab-bench/1'
+  readonly meta: Meta
+  readonly oracle: readonly OracleCheck[]
+  readonly timings: readonly TimedCase[]
+  readonly counts: readonly CountCase[]
+  readonly memory: readonly MemoryCase[]
+  readonly accuracy: readonly Accuracy[]
+  readonly findings: readonly Finding[]
+}

@@ -1,0 +1,143 @@
+import { METHOD_LABEL } from '../run/methods.js'
+import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
+import { bytes, formatValue, seconds } from './format.js'
+import type { Measured } from './quote.js'
+import type { Method, TimedCase } from './schema.js'
+
+/** A table of the report, rendered both as HTML and as Markdown. */
+export interface Table {
+  readonly title: string
+  readonly header: readonly string[]
+  readonly rows: readonly (readonly string[])[]
+}
+
+function cell(c: TimedCase | undefined): string {
+  if (c === undefined) return '—'
+  if (c.status === 'measured' && c.timing !== null) {
+    return `${seconds(c.timing.median)} (${seconds(c.timing.p25)}–${seconds(c.timing.p75)})`
+  }
+  return c.status === 'skipped' ? 'not run' : 'FAILED'
+}
+
+function timingTable(
+  r: Measured,
+  title: string,
+  suite: string,
+  workload: string,
+  key: 'n' | 'm',
+): Table {
+  const cases = r.timings.filter((c) => c.suite === suite && c.workload === workload)
+  const methods = [...new Set(cases.map((c) => c.method))] as Method[]
+  const rows = [...new Set(cases.map((c) => `${c.n}x${c.m}`))].map((id) => {
+    const [n, m] = id.split('x').map(Number)
+    const at = (method: Method) => cases.find((c) => c.method === method && c.n === n && c.m === m)
+    const size =
+      key === 'n'
+        ? [formatValue('count', n ?? 0)]
+        : [formatValue('count', n ?? 0), formatValue('count', m ?? 0)]
+    return [...size, ...methods.map((method) => cell(at(method)))]
+  })
+  const sizeHeader = key === 'n' ? ['n'] : ['n', 'm']
+  return { title, header: [...sizeHeader, ...methods.map((m) => METHOD_LABEL[m])], rows }
+}
+
+/** Reasons for every case not run or failed, so that each says why. */
+function notRunTable(r: Measured): Table {
+  const rows = r.timings
+    .filter((c) => c.status !== 'measured')
+    .map((c) => [
+      c.suite,
+      c.workload,
+      METHOD_LABEL[c.method],
+      formatValue('count', c.n),
+      formatValue('count', c.m),
+      c.reason ?? c.status,
+    ])
+  return {
+    title: 'Cases not run or failed, with the reason',
+    header: ['suite', 'workload', 'method', 'n', 'm', 'reason'],
+    rows,
+  }
+}
+
+export function tables(r: Measured): Table[] {
+  const out: Table[] = []
+  for (const workload of Object.keys(scalarWorkloads) as ScalarWorkloadName[]) {
+    const w = scalarWorkloads[workload]
+    out.push(
+      timingTable(
+        r,
+        `Gradient, ${w.title} (${w.description}): median (quartiles) per call`,
+        'gradient',
+        workload,
+        'n',
+      ),
+    )
+  }
+  out.push(
+    timingTable(
+      r,
+      'Jacobian of the trajectory, m grows: median (quartiles)',
+      'jacobian',
+      'trajectory, m grows',
+      'm',
+    ),
+  )
+  out.push(
+    timingTable(
+      r,
+      'Jacobian of the trajectory, n grows: median (quartiles)',
+      'jacobian',
+      'trajectory, n grows',
+      'm',
+    ),
+  )
+  out.push({
+    title: 'Op counts: ops per gradient / ops per plain evaluation',
+    header: ['workload', 'n', 'strategy', 'plain ops', 'gradient ops', 'tape edges', 'ratio'],
+    rows: r.counts.map((c) => [
+      scalarWorkloads[c.workload as ScalarWorkloadName].title,
+      formatValue('count', c.n),
+      METHOD_LABEL[c.strategy],
+      formatValue('count', c.plainOps),
+      formatValue('count', c.ops),
+      c.edges === null ? '—' : formatValue('count', c.edges),
+      formatValue('ratio', c.ratio),
+    ]),
+  })
+  out.push({
+    title: 'Memory on the network, one fresh process per row',
+    header: [
+      'n',
+      'strategy',
+      'live at end of f',
+      'tape bytes',
+      'tape nodes',
+      'tape edges',
+      'RSS before',
+      'peak RSS',
+    ],
+    rows: r.memory.map((c) => [
+      formatValue('count', c.n),
+      METHOD_LABEL[c.method],
+      c.scope ?? '—',
+      c.liveBytes === null ? (c.reason ?? 'not run') : bytes(c.liveBytes),
+      c.tape === null ? '—' : bytes(c.tape.bytes),
+      c.tape === null ? '—' : formatValue('count', c.tape.nodes),
+      c.tape === null ? '—' : formatValue('count', c.tape.edges),
+      c.baselineRssBytes === null ? '—' : bytes(c.baselineRssBytes),
+      c.peakRssBytes === null ? '—' : bytes(c.peakRssBytes),
+    ]),
+  })
+  out.push({
+    title: 'Reverse mode checked against hand-written backpropagation (network)',
+    header: ['n', 'relative error', 'tolerance'],
+    rows: r.oracle.map((o) => [
+      formatValue('count', o.n),
+      formatValue('error', o.error),
+      o.tolerance.toExponential(0),
+    ]),
+  })
+  out.push(notRunTable(r))
+  return out
+}

@@ -1,0 +1,63 @@
+import { forward, numeric, reverse } from '../../src/index.js'
+import { handwrittenGradient } from '../peers/handwritten.js'
+import { loadTf, tfGradient } from '../peers/tfjs.js'
+import type { Method, Strategy } from '../report/schema.js'
+import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
+import { hiddenFor, networkData } from '../workloads/network.js'
+
+export const strategies = { forward, reverse, numeric } as const
+
+/**
+ * How close each method must come to the reference (reverse mode), relative
+ * to the reference's largest entry. Forward mode and hand-written
+ * backpropagation apply the same chain rule in another order: only rounding
+ * differs. Central differences have error about eps^(2/3) times the
+ * function's scale (see src/numeric/step.ts). tfjs computes in float32
+ * (eps 1.2e-7), and its sums over the batch and the hidden layer round each
+ * term.
+ */
+export const TOLERANCE: Readonly<Record<Method, number>> = {
+  reverse: 1e-12,
+  forward: 1e-9,
+  handwritten: 1e-9,
+  numeric: 1e-6,
+  'tfjs-cpu': 1e-4,
+  'tfjs-wasm': 1e-4,
+}
+
+export const METHOD_LABEL: Readonly<Record<Method, string>> = {
+  forward: 'forward mode',
+  reverse: 'reverse mode',
+  numeric: 'finite differences',
+  handwritten: 'hand-written Float64Array backprop',
+  'tfjs-cpu': 'TensorFlow.js (cpu)',
+  'tfjs-wasm': 'TensorFlow.js (wasm)',
+}
+
+export function isStrategy(method: Method): method is Strategy {
+  return method === 'forward' || method === 'reverse' || method === 'numeric'
+}
+
+/** A call computing the gradient of `workload` at size n by `method`; peers exist for the network only. */
+export async function gradientCall(
+  workload: ScalarWorkloadName,
+  method: Method,
+  n: number,
+): Promise<() => Float64Array> {
+  if (isStrategy(method)) {
+    const { f, x } = scalarWorkloads[workload].build(n)
+    const strategy = strategies[method]
+    return () => strategy.gradient(f, x)
+  }
+  if (workload !== 'network') {
+    throw new Error(
+      `gradientCall: the peer ${method} is written for the network workload only, not ${workload}.`,
+    )
+  }
+  const data = networkData(hiddenFor(n))
+  const gradient =
+    method === 'handwritten'
+      ? handwrittenGradient(data)
+      : tfGradient(await loadTf(method === 'tfjs-cpu' ? 'cpu' : 'wasm'), data)
+  return () => gradient(data.parameters)
+}

@@ -1,0 +1,60 @@
+import type { MemoryCase, Method, Strategy, TimedCase } from '../report/schema.js'
+import type { ScalarWorkloadName } from '../workloads/index.js'
+
+/*
+ * What the report generator asks of a worker process and what it sends
+ * back. Each strategy's cases run in a fresh process: a generic function
+ * called with several kinds of ops in one process gets polymorphic call
+ * sites, which slows every strategy. References are computed by the parent
+ * (reverse mode) so that the worker never calls another strategy.
+ */
+
+export interface TimeSettings {
+  /** A case is not run when its estimated time per call exceeds this many seconds. */
+  readonly budgetSeconds: number
+  readonly minSamples: number
+  readonly maxTime: number
+  readonly minTime: number
+}
+
+export interface GradientTask {
+  readonly kind: 'gradient'
+  readonly workload: ScalarWorkloadName
+  readonly method: Method
+  /** Sizes n, ascending, and the reference gradient at each. */
+  readonly sizes: readonly number[]
+  readonly references: readonly number[][]
+  readonly settings: TimeSettings
+}
+
+export interface JacobianTask {
+  readonly kind: 'jacobian'
+  readonly method: Strategy
+  /**
+   * The points, each in a series named by the dimension that grows along
+   * it ('outputs': m grows at fixed n; 'inputs': n grows at fixed m); the
+   * timing budget extrapolates along it.
+   */
+  readonly points: readonly {
+    readonly n: number
+    readonly m: number
+    readonly series: 'outputs' | 'inputs'
+  }[]
+  /** The reference Jacobian at each point, as rows. */
+  readonly references: readonly number[][][]
+  readonly settings: TimeSettings
+}
+
+export interface MemoryTask {
+  readonly kind: 'memory'
+  readonly workload: ScalarWorkloadName
+  readonly method: Strategy
+  readonly n: number
+}
+
+export type Task = GradientTask | JacobianTask | MemoryTask
+
+export type WorkerMessage =
+  | { readonly type: 'timed'; readonly result: TimedCase }
+  | { readonly type: 'memory'; readonly result: MemoryCase }
+  | { readonly type: 'error'; readonly message: string }

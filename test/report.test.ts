@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatValue } from '../bench/report/format.js'
+import { quoteValue } from '../bench/report/quote.js'
+import type { Results } from '../bench/report/schema.js'
+import { validateResults } from '../bench/report/validate.js'
+
+/*
+ * Runs the report generator as `npm run report` does, at its smallest size
+ * (--smoke), into a temporary folder, and checks what it wrote.
+ */
+
+const root = path.resolve(import.meta.dirname, '..')
+const CHARTS = ['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']
+let out = ''
+let results: Results
+let html = ''
+let markdown = ''
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'gradlab-report-'))
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bench/report.ts', '--smoke', '--out', out],
+    { cwd: root, maxBuffer: 1 << 24 },
+  )
+  results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'))
+  html = await readFile(path.join(out, 'index.html'), 'utf8')
+  markdown = await readFile(path.join(out, 'REPORT.md'), 'utf8')
+}, 180_000)
+
+afterAll(async () => {
+  if (out !== '') await rm(out, { recursive: true, force: true })
+})
+
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+describe('npm run report -- --smoke', () => {
+  it('should write the page, the Markdown, the results and every chart', async () => {
+    for (const file of [
+      'index.html',
+      'REPORT.md',
+      'results.json',
+      ...CHARTS.map((c) => `charts/${c}.svg`),
+    ]) {
+      expect((await stat(path.join(out, file))).size, file).toBeGreaterThan(0)
+    }
+  })
+
+  it('should inline every chart as SVG in the page and link each image from the Markdown', () => {
+    for (const chart of CHARTS) {
+      expect(html).toMatch(
+        new RegExp(
+          `<figure id="chart-${chart}"><figcaption>[^<]*</figcaption><svg[\\s\\S]*?</svg></figure>`,
+        ),
+      )
+      expect(markdown).toContain(`(charts/${chart}.svg)`)
+    }
+  })
+
+  it('should hold no external URL in the page, so it opens offline', () => {
+    expect(html).not.toMatch(/https?:\/\//)
+    expect(html).not.toMatch(/<script|<link|<img|<iframe/i)
+  })
+
+  it('should write results.json in its declared shape', () => {
+    expect(validateResults(results)).toEqual([])
+    expect(results.meta.mode).toBe('smoke')
+  })
+
+  it('should verify every measured case against reverse mode within its tolerance', () => {
+    const measured = results.timings.filter((c) => c.status === 'measured')
+    expect(measured.length).toBeGreaterThan(0)
+    for (const c of measured) {
+      expect(c.verification, `${c.suite} ${c.workload} ${c.method} n=${c.n}`).not.toBeNull()
+      expect(c.verification?.error).toBeLessThanOrEqual(c.verification?.tolerance ?? -1)
+      expect(c.timing?.samples.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('should give a reason, and no time, for every case not run', () => {
+    for (const c of results.timings.filter((t) => t.status !== 'measured')) {
+      expect(c.reason).toMatch(/^(not run|failed): /)
+      expect(c.timing).toBeNull()
+    }
+  })
+
+  it('should quote in each sentence only numbers that results.json holds', () => {
+    expect(new Set(results.findings.map((f) => f.topic))).toEqual(
+      new Set(['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']),
+    )
+    for (const finding of results.findings) {
+      expect(finding.quotes.length, finding.text).toBeGreaterThan(0)
+      for (const quote of finding.quotes) {
+        const value = quoteValue(results, quote)
+        expect(value, `${quote.path} in "${finding.text}"`).toBe(quote.value)
+        expect(formatValue(quote.unit, value)).toBe(quote.shown)
+        expect(finding.text).toContain(quote.shown)
+      }
+      expect(markdown).toContain(finding.text)
+      expect(html).toContain(escapeHtml(finding.text))
+    }
+  })
+
+  it('should count one reverse gradient as a small multiple of one evaluation, and forward mode as n', () => {
+    for (const c of results.counts) {
+      if (c.strategy === 'reverse') expect(c.ratio).toBeLessThan(4)
+      if (c.strategy === 'forward') expect(c.ops).toBe(c.n * c.plainOps)
+      if (c.strategy === 'numeric') expect(c.ops).toBe((2 * c.n + 1) * c.plainOps)
+    }
+  })
+
+  it('should record a reverse tape that grows with n, and measure every strategy at every memory size', () => {
+    const reverse = results.memory.filter((c) => c.method === 'reverse').sort((a, b) => a.n - b.n)
+    expect(reverse.length).toBeGreaterThan(1)
+    for (let i = 1; i < reverse.length; i++) {
+      expect(reverse[i]?.tape?.nodes).toBeGreaterThan(reverse[i - 1]?.tape?.nodes ?? Infinity)
+    }
+    for (const c of results.memory) {
+      expect(c.status, `${c.method} n=${c.n}: ${c.reason}`).toBe('measured')
+      expect(c.scope).toBe(c.method === 'reverse' ? 'whole gradient' : 'first evaluation')
+    }
+  })
+
+  it('should render the same report again from its results.json alone (--from)', async () => {
+    const again = path.join(out, 'again')
+    await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/report.ts',
+        '--from',
+        path.join(out, 'results.json'),
+        '--out',
+        again,
+      ],
+      { cwd: root },
+    )
+    expect(await readFile(path.join(again, 'REPORT.md'), 'utf8')).toBe(markdown)
+    expect(await readFile(path.join(again, 'index.html'), 'utf8')).toBe(html)
+  }, 60_000)
+})
