@@ -1,5 +1,5 @@
 import type { Chart } from './charts.js'
-import { methodNotes } from './notes.js'
+import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
 import type { Table } from './tables.js'
@@ -36,8 +36,19 @@ export function html(
 <html lang="en"><head><meta charset="utf-8"><title>gradlab benchmark report</title>
 <style>${STYLE}</style></head><body>
 <h1>gradlab: forward mode, reverse mode and finite differences, measured</h1>
+<h2>Performance targets</h2>
+${targetNotes(r)
+  .map((n) => `<p>${escapeHtml(n)}</p>`)
+  .join('\n')}
+<ul class="targets">${findings
+    .filter((f) => f.topic === 'targets')
+    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
+    .join('\n')}</ul>
 <h2>Findings</h2>
-<ul class="findings">${findings.map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>
+<ul class="findings">${findings
+    .filter((f) => f.topic !== 'targets')
+    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
+    .join('\n')}</ul>
 <h2>Charts</h2>
 ${charts.map((c) => `<figure id="chart-${c.name}"><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}</figure>`).join('\n')}
 <h2>How this was measured</h2>

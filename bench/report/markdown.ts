@@ -1,5 +1,5 @@
 import type { Chart } from './charts.js'
-import { methodNotes } from './notes.js'
+import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
 import type { Table } from './tables.js'
@@ -26,9 +26,14 @@ export function markdown(
   return [
     '# gradlab: forward mode, reverse mode and finite differences, measured',
     '',
+    '## Performance targets',
+    '',
+    ...targetNotes(r).flatMap((n) => [n, '']),
+    ...findings.filter((f) => f.topic === 'targets').map((f) => `- ${f.text}`),
+    '',
     '## Findings',
     '',
-    ...findings.map((f) => `- ${f.text}`),
+    ...findings.filter((f) => f.topic !== 'targets').map((f) => `- ${f.text}`),
     '',
     '## Charts',
     '',
