@@ -1,37 +1,12 @@
 import { formatValue } from '../report/format.js'
-import type { Method, TargetCase, TargetChecks, TargetPair, TimedCase } from '../report/schema.js'
+import type { Method, TargetCase, TargetChecks, TimedCase } from '../report/schema.js'
+import { judge, notMeasured, type Spec, timedRatios } from './judge.js'
 import type { TargetSizes, TargetWorkload } from './plan.js'
 
 /*
- * The targets, judged from the measurements. A timed ratio is the quotient
- * of two medians, each from its own process; its spread runs from the
- * quotient of the first quartile of the numerator and the third of the
- * denominator to the reverse (the two processes' samples are not paired).
- * A target whose cases were not all measured is 'not measured', with the
- * reason, never dropped.
+ * The performance targets: for each, what is measured, the target and how
+ * it is compared (see judge.ts for how a verdict and its spread are made).
  */
-
-type Verdict = Pick<TargetCase, 'measured' | 'low' | 'high' | 'verdict' | 'reason' | 'pairs'>
-type Spec = Omit<TargetCase, keyof Verdict>
-
-const judge = (spec: Spec, measured: number, low: number | null, high: number | null) => ({
-  measured,
-  low,
-  high,
-  verdict: (spec.comparison === 'at most' ? measured <= spec.target : measured > spec.target)
-    ? ('met' as const)
-    : ('not met' as const),
-  reason: null,
-})
-
-const notMeasured = (reason: string, pairs: TargetPair[] = []): Verdict => ({
-  measured: null,
-  low: null,
-  high: null,
-  verdict: 'not measured',
-  reason,
-  pairs,
-})
 
 export function evaluateTargets(
   timings: readonly TimedCase[],
@@ -39,50 +14,7 @@ export function evaluateTargets(
   sizes: TargetSizes,
   networkSize: number,
 ): TargetCase[] {
-  const find = (workload: TargetWorkload, method: Method, n: number) =>
-    timings.findIndex(
-      (c) => c.suite === 'target' && c.workload === workload && c.method === method && c.n === n,
-    )
-  const timing = (i: number) => timings[i]?.timing ?? null
-  const pair = (
-    n: number,
-    num: [TargetWorkload, Method],
-    den: [TargetWorkload, Method],
-    scale = 1,
-  ): TargetPair => ({ n, numerator: find(...num, n), denominator: find(...den, n), scale })
-  const missing = (p: TargetPair) => {
-    for (const i of [p.numerator, p.denominator]) {
-      const c = timings[i]
-      if (c === undefined) return 'a case it needs was not run'
-      if (timing(i) === null) return `${c.workload} ${c.method} n = ${c.n}: ${c.reason ?? c.status}`
-    }
-    return null
-  }
-  const value = (p: TargetPair, q: 'median' | 'p25' | 'p75', r: 'median' | 'p25' | 'p75') =>
-    (timing(p.numerator)?.[q] as number) / (p.scale * (timing(p.denominator)?.[r] as number))
-
-  const ratio = (spec: Spec, p: TargetPair): TargetCase => {
-    const why = missing(p)
-    if (why !== null) return { ...spec, ...notMeasured(why, [p]) }
-    return {
-      ...spec,
-      ...judge(spec, value(p, 'median', 'median'), value(p, 'p25', 'p75'), value(p, 'p75', 'p25')),
-      pairs: [p],
-    }
-  }
-  const flat = (spec: Spec, pairs: TargetPair[]): TargetCase => {
-    const why = pairs.map(missing).find((w) => w !== null)
-    if (why !== undefined) return { ...spec, ...notMeasured(why, pairs) }
-    const ratios = pairs.map((p) => value(p, 'median', 'median'))
-    const center = middle(ratios)
-    const deviations = ratios.map((r) => r / center - 1)
-    const deviation = Math.max(...deviations.map(Math.abs))
-    return {
-      ...spec,
-      ...judge(spec, deviation, Math.min(...deviations), Math.max(...deviations)),
-      pairs,
-    }
-  }
+  const { pair, ratio, flat } = timedRatios(timings)
   const at = sizes.at
   const n = (x: number) => formatValue('count', x)
   const network = `${sizes.network.inputs} -> ${sizes.network.hidden} tanh -> 1, batch ${sizes.network.batch}, n = ${n(networkSize)}`
@@ -181,7 +113,7 @@ export function evaluateTargets(
       target: 1e-12,
       formula:
         'max over functions of max_i |numeric_i - reverse_i| / max(1, max_i |reverse_i|); spread: smallest and largest',
-      ...judge({ comparison: 'at most', target: 1e-12 } as Spec, worstError, bestError, worstError),
+      ...judge({ comparison: 'at most', target: 1e-12 }, worstError, bestError, worstError),
       pairs: [],
     },
     {
@@ -195,12 +127,7 @@ export function evaluateTargets(
         'calls of f counted by a wrapper; its ops, counted by countingOps, are checked to equal calls x the ops of one plain evaluation',
       ...(counted === undefined
         ? notMeasured('not counted')
-        : judge(
-            { comparison: 'at most', target: 2 * counted.n + 1 } as Spec,
-            counted.calls,
-            null,
-            null,
-          )),
+        : judge({ comparison: 'at most', target: 2 * counted.n + 1 }, counted.calls, null, null)),
       pairs: [],
     },
     ratio(
@@ -229,11 +156,4 @@ export function evaluateTargets(
       pair(networkSize, ['network', 'compiled'], ['network', 'tfjs-wasm']),
     ),
   ]
-}
-
-/** The median of a few numbers. */
-function middle(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const k = (s.length - 1) / 2
-  return ((s[Math.floor(k)] as number) + (s[Math.ceil(k)] as number)) / 2
 }
