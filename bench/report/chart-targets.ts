@@ -11,14 +11,20 @@ export function targetChart(r: Measured): TopLevelSpec {
   const rows = (r.targets ?? [])
     .filter((t) => t.unit === 'ratio' && t.measured !== null)
     .map((t) => ({
-      target: `${t.id} (${t.comparison} ${t.target}x)`,
+      target: `${t.id}: ${t.comparison} ${t.target}x`,
       measured: t.measured,
       low: t.low,
       high: t.high,
       goal: t.target,
       verdict: t.verdict,
     }))
-  const y = { field: 'target', type: 'nominal' as const, title: null, sort: null }
+  const y = {
+    field: 'target',
+    type: 'nominal' as const,
+    title: null,
+    sort: null,
+    axis: { labelLimit: 400 },
+  }
   const x = { type: 'quantitative' as const, scale: log }
   return {
     width: WIDTH * 2,
