@@ -16,6 +16,8 @@ const table = (t: Table) =>
     '',
   ].join('\n')
 
+const image = (c: Chart) => [`### ${c.title}`, '', `![${c.title}](charts/${c.name}.svg)`, '']
+
 /** REPORT.md: the same findings as the HTML page, with the charts as SVG images and the tables. */
 export function markdown(
   r: Measured,
@@ -31,13 +33,14 @@ export function markdown(
     ...targetNotes(r).flatMap((n) => [n, '']),
     ...findings.filter((f) => f.topic === 'targets').map((f) => `- ${f.text}`),
     '',
+    ...charts.filter((c) => c.name === 'targets').flatMap(image),
     '## Findings',
     '',
     ...findings.filter((f) => f.topic !== 'targets').map((f) => `- ${f.text}`),
     '',
     '## Charts',
     '',
-    ...charts.flatMap((c) => [`### ${c.title}`, '', `![${c.title}](charts/${c.name}.svg)`, '']),
+    ...charts.filter((c) => c.name !== 'targets').flatMap(image),
     '## How this was measured',
     '',
     ...methodNotes(r).map((n) => `- ${n}`),
