@@ -186,6 +186,9 @@ describe('npm run report -- --smoke', () => {
       expect(e.calls).toBe(2 * e.n + 1)
       expect(e.ops).toBe(e.calls * e.plainOps)
     }
+    const last = results.targetChecks.evaluations.at(-1)
+    expect(byId.get('central-evaluations')?.measured).toBe((last?.ops ?? 0) / (last?.plainOps ?? 1))
+    expect(byId.get('central-evaluations')?.target).toBe(2 * (last?.n ?? 0) + 1)
   })
 
   it('should state every target in the Performance targets section with its verdict', () => {

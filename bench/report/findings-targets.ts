@@ -44,7 +44,8 @@ function detail(r: Measured, id: string, s: Sentence): string {
   if (id === 'central-evaluations') {
     const i = checks.evaluations.length - 1
     if (i < 0) return ''
-    return ` (countingOps counted ${s.number('count', `targetChecks.evaluations.${i}.ops`)} ops, ${s.number('count', `targetChecks.evaluations.${i}.plainOps`)} per plain evaluation)`
+    const e = `targetChecks.evaluations.${i}`
+    return ` (countingOps counted ${s.number('count', `${e}.ops`)} ops, ${s.number('count', `${e}.plainOps`)} per plain evaluation; f was called ${s.number('count', `${e}.calls`)} times)`
   }
   if (id === 'richardson-error') {
     let worst = 0
