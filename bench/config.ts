@@ -1,5 +1,6 @@
 import type { Mode } from './report/schema.js'
 import type { TimeSettings } from './run/protocol.js'
+import type { TargetSizes } from './targets/plan.js'
 import { SCALAR_WORKLOADS, type ScalarWorkloadName } from './workloads/index.js'
 
 /** What one run of the report measures: sizes per suite and benny's time per case. */
@@ -23,6 +24,8 @@ export interface Plan {
   readonly memorySizes: readonly number[]
   /** Finite-difference steps per decade in the accuracy sweep. */
   readonly stepsPerDecade: number
+  /** Sizes for the performance targets (bench/targets). */
+  readonly targets: TargetSizes
 }
 
 const powers = (base: number) => (from: number, to: number) => {
@@ -45,6 +48,12 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     jacobianInputs: { outputs: 256, inputs: powersOf4(1, 1024) },
     memorySizes: powersOf4(16, 16384),
     stepsPerDecade: 4,
+    targets: {
+      flatSizes: [100, 1000, 10000, 100000],
+      at: 2000,
+      network: { inputs: 64, hidden: 256, batch: 64 },
+      note: null,
+    },
   },
   quick: {
     mode: 'quick',
@@ -56,6 +65,12 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
     memorySizes: powersOf8(64, 4096),
     stepsPerDecade: 2,
+    targets: {
+      flatSizes: [100, 1000, 10000],
+      at: 2000,
+      network: { inputs: 16, hidden: 64, batch: 16 },
+      note: 'quick run: n stops at 10,000 (the full run goes to 100,000), and the network is 16 -> 64 tanh -> 1 with batch 16, not the 64 -> 256, batch 64 of the targets',
+    },
   },
   smoke: {
     mode: 'smoke',
@@ -69,5 +84,11 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     jacobianInputs: { outputs: 16, inputs: [1, 16] },
     memorySizes: [16, 64],
     stepsPerDecade: 1,
+    targets: {
+      flatSizes: [100, 1000],
+      at: 2000,
+      network: { inputs: 8, hidden: 16, batch: 8 },
+      note: 'smoke run: n stops at 1,000 (the full run goes to 100,000), and the network is 8 -> 16 tanh -> 1 with batch 8, not the 64 -> 256, batch 64 of the targets',
+    },
   },
 }

@@ -3,6 +3,7 @@ import { measureMemory } from './run/memory.js'
 import { gradientCall, strategies } from './run/methods.js'
 import type { GradientTask, JacobianTask, Task, WorkerMessage } from './run/protocol.js'
 import { runSeries } from './run/series.js'
+import { targetSeries } from './targets/series.js'
 import { trajectory, trajectoryPoint } from './workloads/trajectory.js'
 
 /*
@@ -105,6 +106,7 @@ function flatten(rows: readonly Float64Array[]): Float64Array {
 async function run(task: Task): Promise<void> {
   if (task.kind === 'gradient') await gradientSeries(task)
   else if (task.kind === 'jacobian') await jacobianSeries(task)
+  else if (task.kind === 'target') await targetSeries(task, send)
   else await send({ type: 'memory', result: measureMemory(task) })
 }
 

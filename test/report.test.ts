@@ -15,7 +15,24 @@ import { validateResults } from '../bench/report/validate.js'
  */
 
 const root = path.resolve(import.meta.dirname, '..')
-const CHARTS = ['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']
+const CHARTS = ['targets', 'gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']
+const TARGETS = [
+  'reverse-ackley',
+  'reverse-rosenbrock',
+  'reverse-flat-ackley',
+  'reverse-flat-rosenbrock',
+  'reverse-network-dot',
+  'reverse-network-scalar',
+  'tape-bytes',
+  'compiled-ackley',
+  'compiled-rosenbrock',
+  'compiled-network',
+  'forward-ackley',
+  'richardson-error',
+  'central-evaluations',
+  'peer-tfjs-cpu',
+  'peer-tfjs-wasm',
+]
 let out = ''
 let results: Results
 let html = ''
@@ -92,7 +109,7 @@ describe('npm run report -- --smoke', () => {
 
   it('should quote in each sentence only numbers that results.json holds', () => {
     expect(new Set(results.findings.map((f) => f.topic))).toEqual(
-      new Set(['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']),
+      new Set(['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers', 'targets']),
     )
     for (const finding of results.findings) {
       expect(finding.quotes.length, finding.text).toBeGreaterThan(0)
@@ -105,6 +122,94 @@ describe('npm run report -- --smoke', () => {
       expect(markdown).toContain(finding.text)
       expect(html).toContain(escapeHtml(finding.text))
     }
+  })
+
+  it('should judge every performance target from a measured value, met exactly when the value is on the right side of the target', () => {
+    expect(results.targets.map((t) => t.id)).toEqual(TARGETS)
+    for (const t of results.targets) {
+      expect(t.verdict, `${t.id}: ${t.reason}`).not.toBe('not measured')
+      const measured = t.measured as number
+      expect(Number.isFinite(measured), t.id).toBe(true)
+      const met = t.comparison === 'at most' ? measured <= t.target : measured > t.target
+      expect(t.verdict, t.id).toBe(met ? 'met' : 'not met')
+      if (t.low !== null && t.high !== null) {
+        expect(t.low, t.id).toBeLessThanOrEqual(t.high)
+      }
+    }
+  })
+
+  it('should compute each timed target from the medians of two cases measured in separate processes', () => {
+    const median = (i: number) => results.timings[i]?.timing?.median as number
+    for (const t of results.targets.filter((t) => t.pairs.length > 0)) {
+      const ratios = t.pairs.map((p) => {
+        const [a, b] = [results.timings[p.numerator], results.timings[p.denominator]]
+        expect(a?.suite, t.id).toBe('target')
+        expect(b?.suite, t.id).toBe('target')
+        expect(a?.method, t.id).not.toBe(b?.method)
+        expect([a?.n, b?.n], t.id).toEqual([p.n, p.n])
+        return median(p.numerator) / (p.scale * median(p.denominator))
+      })
+      if (t.pairs.length === 1) {
+        expect(t.measured, t.id).toBe(ratios[0])
+      } else {
+        const sorted = [...ratios].sort((x, y) => x - y)
+        const mid =
+          ((sorted[(sorted.length - 1) >> 1] as number) + (sorted[sorted.length >> 1] as number)) /
+          2
+        const deviation = Math.max(...ratios.map((r) => Math.abs(r / mid - 1)))
+        expect(t.measured, t.id).toBeCloseTo(deviation, 12)
+      }
+    }
+  })
+
+  it('should check compiled gradients against reverse mode to 1e-12 and plain values likewise before timing them', () => {
+    const cases = results.timings.filter(
+      (c) => c.suite === 'target' && (c.method === 'compiled' || c.method === 'plain'),
+    )
+    expect(cases.length).toBeGreaterThan(0)
+    for (const c of cases) {
+      expect(c.verification?.tolerance).toBe(1e-12)
+      expect(c.verification?.error).toBeLessThanOrEqual(1e-12)
+    }
+  })
+
+  it('should compute the non-timed targets from the raw checks: tape bytes per op, Richardson error, 2n + 1 evaluations', () => {
+    const byId = new Map(results.targets.map((t) => [t.id, t]))
+    const tape = results.targetChecks.tape.find((t) => t.workload === 'rosenbrock')
+    expect(tape).toBeDefined()
+    expect(tape?.bytes).toBe(12 * (tape?.edges ?? 0) + 8 * (tape?.nodes ?? 0))
+    expect(byId.get('tape-bytes')?.measured).toBe((tape?.bytes ?? 0) / (tape?.ops ?? 1))
+    const errors = results.targetChecks.richardson.map((c) => c.error)
+    expect(errors.length).toBeGreaterThan(2)
+    expect(byId.get('richardson-error')?.measured).toBe(Math.max(...errors))
+    for (const e of results.targetChecks.evaluations) {
+      expect(e.calls).toBe(2 * e.n + 1)
+      expect(e.ops).toBe(e.calls * e.plainOps)
+    }
+    const last = results.targetChecks.evaluations.at(-1)
+    expect(byId.get('central-evaluations')?.measured).toBe((last?.ops ?? 0) / (last?.plainOps ?? 1))
+    expect(byId.get('central-evaluations')?.target).toBe(2 * (last?.n ?? 0) + 1)
+  })
+
+  it('should state every target in the Performance targets section with its verdict', () => {
+    const sentences = results.findings.filter((f) => f.topic === 'targets')
+    expect(sentences.length).toBe(results.targets.length)
+    results.targets.forEach((t, k) => {
+      const text = sentences[k]?.text ?? ''
+      const paths = sentences[k]?.quotes.map((q) => q.path) ?? []
+      expect(paths).toContain(`targets.${k}.measured`)
+      expect(paths).toContain(`targets.${k}.target`)
+      expect(text).toContain(
+        t.verdict === 'met'
+          ? ': met.'
+          : `not met (measured ${formatValue(t.unit, t.measured as number)}, target ${formatValue(t.unit, t.target)})`,
+      )
+    })
+    const section = markdown.slice(
+      markdown.indexOf('## Performance targets'),
+      markdown.indexOf('## Findings'),
+    )
+    for (const f of sentences) expect(section).toContain(f.text)
   })
 
   it('should count one reverse gradient as a small multiple of one evaluation, and forward mode as n', () => {

@@ -16,6 +16,8 @@ export const PALETTE: Readonly<Record<Method, string>> = {
   handwritten: '#7f7f7f',
   'tfjs-cpu': '#ff7f0e',
   'tfjs-wasm': '#9467bd',
+  plain: '#17becf',
+  compiled: '#8c564b',
 }
 export const STRATEGIES: readonly Method[] = ['reverse', 'forward', 'numeric']
 export const PEERS: readonly Method[] = ['reverse', 'handwritten', 'tfjs-cpu', 'tfjs-wasm']

@@ -12,6 +12,7 @@ import {
   timingRows,
   WIDTH,
 } from './chart-encodings.js'
+import { targetChart } from './chart-targets.js'
 import type { Measured } from './quote.js'
 
 /*
@@ -29,6 +30,10 @@ export interface Chart {
 function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
   const acc = r.accuracy[0]
   return {
+    targets: [
+      'Performance targets: measured ratio (dot; rule: spread) vs target (black tick), log scale',
+      targetChart(r),
+    ],
     gradient: [
       'Gradient time vs n (log-log; rules span the quartiles)',
       {

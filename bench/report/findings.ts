@@ -1,5 +1,6 @@
 import { accuracyFindings, countFindings, memoryFindings } from './findings-cost.js'
 import { gradientFindings, jacobianFindings, peerFindings } from './findings-speed.js'
+import { targetFindings } from './findings-targets.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
 
@@ -11,6 +12,7 @@ import type { Finding } from './schema.js'
 
 export function findings(r: Measured): Finding[] {
   return [
+    ...targetFindings(r),
     ...gradientFindings(r),
     ...countFindings(r),
     ...jacobianFindings(r),

@@ -23,7 +23,7 @@ export function bytes(b: number): string {
   const size = Math.abs(b)
   if (size >= 1 << 20) return `${significant(b / (1 << 20), 3)} MiB`
   if (size >= 1 << 10) return `${significant(b / (1 << 10), 3)} KiB`
-  return `${b} B`
+  return `${Number.isInteger(b) ? b : significant(b, 3)} B`
 }
 
 /** The one formatter per unit, shared by the sentences, the tables and the test that checks them. */
@@ -37,6 +37,8 @@ export function formatValue(unit: Unit, value: number): string {
       return Math.round(value).toLocaleString('en-US')
     case 'bytes':
       return bytes(value)
+    case 'percent':
+      return `${significant(value * 100, 2)}%`
     case 'error':
     case 'step':
       return value.toExponential(1)

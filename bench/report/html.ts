@@ -1,5 +1,5 @@
 import type { Chart } from './charts.js'
-import { methodNotes } from './notes.js'
+import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
 import type { Table } from './tables.js'
@@ -21,6 +21,9 @@ const table = (t: Table) => `<details><summary>${escapeHtml(t.title)}</summary>
 <table><thead><tr>${t.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>${t.rows.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table></details>`
 
+const figure = (c: Chart) =>
+  `<figure id="chart-${c.name}"><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}</figure>`
+
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}summary{cursor:pointer;margin:.4em 0}
@@ -36,10 +39,28 @@ export function html(
 <html lang="en"><head><meta charset="utf-8"><title>gradlab benchmark report</title>
 <style>${STYLE}</style></head><body>
 <h1>gradlab: forward mode, reverse mode and finite differences, measured</h1>
+<h2>Performance targets</h2>
+${targetNotes(r)
+  .map((n) => `<p>${escapeHtml(n)}</p>`)
+  .join('\n')}
+<ul class="targets">${findings
+    .filter((f) => f.topic === 'targets')
+    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
+    .join('\n')}</ul>
+${charts
+  .filter((c) => c.name === 'targets')
+  .map(figure)
+  .join('\n')}
 <h2>Findings</h2>
-<ul class="findings">${findings.map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>
+<ul class="findings">${findings
+    .filter((f) => f.topic !== 'targets')
+    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
+    .join('\n')}</ul>
 <h2>Charts</h2>
-${charts.map((c) => `<figure id="chart-${c.name}"><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}</figure>`).join('\n')}
+${charts
+  .filter((c) => c.name !== 'targets')
+  .map(figure)
+  .join('\n')}
 <h2>How this was measured</h2>
 <ul class="notes">${methodNotes(r)
     .map((n) => `<li>${escapeHtml(n)}</li>`)

@@ -1,5 +1,5 @@
 import type { Chart } from './charts.js'
-import { methodNotes } from './notes.js'
+import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
 import type { Table } from './tables.js'
@@ -16,6 +16,8 @@ const table = (t: Table) =>
     '',
   ].join('\n')
 
+const image = (c: Chart) => [`### ${c.title}`, '', `![${c.title}](charts/${c.name}.svg)`, '']
+
 /** REPORT.md: the same findings as the HTML page, with the charts as SVG images and the tables. */
 export function markdown(
   r: Measured,
@@ -26,13 +28,19 @@ export function markdown(
   return [
     '# gradlab: forward mode, reverse mode and finite differences, measured',
     '',
+    '## Performance targets',
+    '',
+    ...targetNotes(r).flatMap((n) => [n, '']),
+    ...findings.filter((f) => f.topic === 'targets').map((f) => `- ${f.text}`),
+    '',
+    ...charts.filter((c) => c.name === 'targets').flatMap(image),
     '## Findings',
     '',
-    ...findings.map((f) => `- ${f.text}`),
+    ...findings.filter((f) => f.topic !== 'targets').map((f) => `- ${f.text}`),
     '',
     '## Charts',
     '',
-    ...charts.flatMap((c) => [`### ${c.title}`, '', `![${c.title}](charts/${c.name}.svg)`, '']),
+    ...charts.filter((c) => c.name !== 'targets').flatMap(image),
     '## How this was measured',
     '',
     ...methodNotes(r).map((n) => `- ${n}`),

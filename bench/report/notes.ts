@@ -19,3 +19,13 @@ export function methodNotes(r: Measured): string[] {
     'TensorFlow.js runs the same network as tf.grads of a tensor expression, parameters uploaded once; each timed call computes the gradients and reads them back into JavaScript. The wasm backend loads its .wasm file from node_modules.',
   ]
 }
+
+/** How the performance targets were measured and judged; shown above their sentences. */
+export function targetNotes(r: Measured): string[] {
+  const note = r.targetChecks?.note ?? null
+  return [
+    ...(note === null ? [] : [`This is a ${note}.`]),
+    'Each target is a ratio of medians, each side timed in its own fresh Node process ("plain" is the same generic function evaluated as f(plain, x)); the spread runs from the first quartile of one side over the third quartile of the other to the reverse. Every case is checked before it is timed: plain values and compiled gradients against reverse mode to 1e-12, the others to their tolerances below. A target is "met" or "not met (measured X, target Y)"; none is left out.',
+    "The compiled gradient's safety property (a value read with m.value that changes at replay re-records or throws, never returning the gradient of the wrong branch) is not a speed number: it is checked by test/reverse/compile.test.ts, not here.",
+  ]
+}

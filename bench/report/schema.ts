@@ -7,7 +7,12 @@
 export type Mode = 'smoke' | 'quick' | 'full'
 export type Strategy = 'forward' | 'reverse' | 'numeric'
 export type Peer = 'handwritten' | 'tfjs-cpu' | 'tfjs-wasm'
-export type Method = Strategy | Peer
+/**
+ * 'plain' evaluates f on plain numbers (no derivative); 'compiled' is
+ * `reverse.compile(f, x0)` replayed by `.gradient(x)`. Both are timed only
+ * for the performance targets.
+ */
+export type Method = Strategy | Peer | 'plain' | 'compiled'
 export type Status = 'measured' | 'skipped' | 'failed'
 
 export interface Timing {
@@ -29,7 +34,7 @@ export interface Verification {
 }
 
 export interface TimedCase {
-  readonly suite: 'gradient' | 'jacobian'
+  readonly suite: 'gradient' | 'jacobian' | 'target'
   readonly workload: string
   readonly method: Method
   /** Inputs. */
@@ -101,13 +106,13 @@ export interface OracleCheck {
 
 /** A sentence of the report and the measurements whose numbers it quotes. */
 export interface Finding {
-  readonly topic: 'gradient' | 'counts' | 'jacobian' | 'memory' | 'accuracy' | 'peers'
+  readonly topic: 'gradient' | 'counts' | 'jacobian' | 'memory' | 'accuracy' | 'peers' | 'targets'
   readonly text: string
   /** The numbers quoted in `text`, each as shown there and where in the results it comes from. */
   readonly quotes: readonly Quote[]
 }
 
-export type Unit = 'seconds' | 'ratio' | 'count' | 'bytes' | 'error' | 'step'
+export type Unit = 'seconds' | 'ratio' | 'count' | 'bytes' | 'error' | 'step' | 'percent'
 
 /**
  * A number quoted by a finding: `value` is the value at `path` in the
@@ -141,6 +146,66 @@ export interface Meta {
   readonly wallSeconds: number
 }
 
+/** One timed ratio of a target: timings[numerator].median / (scale * timings[denominator].median). */
+export interface TargetPair {
+  readonly n: number
+  readonly numerator: number
+  readonly denominator: number
+  readonly scale: number
+}
+
+/**
+ * One performance target and what was measured against it. `measured` is
+ * null when a case it needs was not measured (then `reason` says why);
+ * `low` and `high` bound its spread (see bench/targets/evaluate.ts).
+ */
+export interface TargetCase {
+  readonly id: string
+  readonly group: string
+  readonly title: string
+  readonly unit: Unit
+  readonly comparison: 'at most' | 'more than'
+  readonly target: number
+  readonly measured: number | null
+  readonly low: number | null
+  readonly high: number | null
+  readonly verdict: 'met' | 'not met' | 'not measured'
+  readonly reason: string | null
+  /** How `measured` is computed, in words. */
+  readonly formula: string
+  /** The timed ratios it is computed from (none for targets that are not times). */
+  readonly pairs: readonly TargetPair[]
+}
+
+/** Measurements behind the targets that are not times, made in the generator's process. */
+export interface TargetChecks {
+  /** What this run measured short of the targets' own sizes (quick and smoke runs), or null. */
+  readonly note: string | null
+  /** tapeStats() after one reverse gradient, and countingOps' ops of one plain evaluation. */
+  readonly tape: readonly {
+    readonly workload: string
+    readonly n: number
+    readonly nodes: number
+    readonly edges: number
+    readonly bytes: number
+    readonly ops: number
+  }[]
+  /** Richardson finite differences against reverse mode, relative error as in Verification. */
+  readonly richardson: readonly {
+    readonly function: string
+    readonly n: number
+    readonly error: number
+  }[]
+  /** Central differences: calls of f and ops counted during one gradient, and ops of one plain evaluation. */
+  readonly evaluations: readonly {
+    readonly workload: string
+    readonly n: number
+    readonly calls: number
+    readonly ops: number
+    readonly plainOps: number
+  }[]
+}
+
 export interface Results {
   readonly schema: 'gradlab-bench/1'
   readonly meta: Meta
@@ -149,5 +214,7 @@ export interface Results {
   readonly counts: readonly CountCase[]
   readonly memory: readonly MemoryCase[]
   readonly accuracy: readonly Accuracy[]
+  readonly targets: readonly TargetCase[]
+  readonly targetChecks: TargetChecks
   readonly findings: readonly Finding[]
 }

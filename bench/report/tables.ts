@@ -1,4 +1,5 @@
 import { METHOD_LABEL } from '../run/methods.js'
+import { TARGET_TITLE, TARGET_WORKLOADS } from '../targets/plan.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
 import { bytes, formatValue, seconds } from './format.js'
 import type { Measured } from './quote.js'
@@ -60,8 +61,38 @@ function notRunTable(r: Measured): Table {
   }
 }
 
+/** Every performance target: measured value, spread, target and verdict. */
+function targetTable(r: Measured): Table {
+  return {
+    title: 'Performance targets: measured, spread, target and verdict',
+    header: ['group', 'target', 'measured', 'spread', 'goal', 'verdict', 'how'],
+    rows: (r.targets ?? []).map((t) => [
+      t.group,
+      t.title,
+      t.measured === null ? (t.reason ?? 'not measured') : formatValue(t.unit, t.measured),
+      t.low === null || t.high === null
+        ? '—'
+        : `${formatValue(t.unit, t.low)}–${formatValue(t.unit, t.high)}`,
+      `${t.comparison} ${formatValue(t.unit, t.target)}`,
+      t.verdict,
+      t.formula,
+    ]),
+  }
+}
+
 export function tables(r: Measured): Table[] {
-  const out: Table[] = []
+  const out: Table[] = [targetTable(r)]
+  for (const workload of TARGET_WORKLOADS) {
+    out.push(
+      timingTable(
+        r,
+        `Performance targets, ${TARGET_TITLE[workload]}: median (quartiles) per call`,
+        'target',
+        workload,
+        'n',
+      ),
+    )
+  }
   for (const workload of Object.keys(scalarWorkloads) as ScalarWorkloadName[]) {
     const w = scalarWorkloads[workload]
     out.push(

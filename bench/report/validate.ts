@@ -39,7 +39,17 @@ const object =
     }
   }
 
-const method = oneOf('forward', 'reverse', 'numeric', 'handwritten', 'tfjs-cpu', 'tfjs-wasm')
+const method = oneOf(
+  'forward',
+  'reverse',
+  'numeric',
+  'handwritten',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'plain',
+  'compiled',
+)
+const unit = oneOf('seconds', 'ratio', 'count', 'bytes', 'error', 'step', 'percent')
 const strategy = oneOf('forward', 'reverse', 'numeric')
 const status = oneOf('measured', 'skipped', 'failed')
 
@@ -60,7 +70,7 @@ const results = object({
   oracle: array(object({ workload: str, n: num, against: str, error: num, tolerance: num })),
   timings: array(
     object({
-      suite: oneOf('gradient', 'jacobian'),
+      suite: oneOf('gradient', 'jacobian', 'target'),
       workload: str,
       method,
       n: num,
@@ -108,15 +118,38 @@ const results = object({
       points: array(object({ scheme: oneOf('forward', 'central'), step: num, error: num })),
     }),
   ),
+  targets: array(
+    object({
+      id: str,
+      group: str,
+      title: str,
+      unit,
+      comparison: oneOf('at most', 'more than'),
+      target: num,
+      measured: nullable(num),
+      low: nullable(num),
+      high: nullable(num),
+      verdict: oneOf('met', 'not met', 'not measured'),
+      reason: nullable(str),
+      formula: str,
+      pairs: array(object({ n: num, numerator: num, denominator: num, scale: num })),
+    }),
+  ),
+  targetChecks: object({
+    note: nullable(str),
+    tape: array(object({ workload: str, n: num, nodes: num, edges: num, bytes: num, ops: num })),
+    richardson: array(object({ function: str, n: num, error: num })),
+    evaluations: array(object({ workload: str, n: num, calls: num, ops: num, plainOps: num })),
+  }),
   findings: array(
     object({
-      topic: oneOf('gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers'),
+      topic: oneOf('gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers', 'targets'),
       text: str,
       quotes: array(
         object({
           shown: str,
           value: num,
-          unit: oneOf('seconds', 'ratio', 'count', 'bytes', 'error', 'step'),
+          unit,
           path: str,
           per: nullable(str),
         }),

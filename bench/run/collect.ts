@@ -8,6 +8,7 @@ import type {
   Strategy,
   TimedCase,
 } from '../report/schema.js'
+import { collectTargets } from '../targets/collect.js'
 import { SCALAR_WORKLOADS, workloadSizes } from '../workloads/index.js'
 import { accuracySweep } from './accuracy.js'
 import { countGradient } from './counts.js'
@@ -85,6 +86,8 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     }).catch((e: unknown) => failures.push(String(e)))
   }
 
+  const targets = await collectTargets(plan, progress, onTimed, failures)
+
   progress('op counts: one plain evaluation vs one gradient per strategy')
   const counts: CountCase[] = []
   for (const workload of SCALAR_WORKLOADS) {
@@ -150,6 +153,8 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     counts,
     memory,
     accuracy,
+    targets: targets.judge(timings),
+    targetChecks: targets.checks,
   }
 }
 

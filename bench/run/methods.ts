@@ -23,6 +23,10 @@ export const TOLERANCE: Readonly<Record<Method, number>> = {
   numeric: 1e-6,
   'tfjs-cpu': 1e-4,
   'tfjs-wasm': 1e-4,
+  // The value f(plain, x), against reverse mode's value: the same ops on the same numbers.
+  plain: 1e-12,
+  // The replay recomputes reverse mode's partials from the same op table.
+  compiled: 1e-12,
 }
 
 export const METHOD_LABEL: Readonly<Record<Method, string>> = {
@@ -32,6 +36,8 @@ export const METHOD_LABEL: Readonly<Record<Method, string>> = {
   handwritten: 'hand-written Float64Array backprop',
   'tfjs-cpu': 'TensorFlow.js (cpu)',
   'tfjs-wasm': 'TensorFlow.js (wasm)',
+  plain: 'plain evaluation',
+  compiled: 'compiled gradient',
 }
 
 export function isStrategy(method: Method): method is Strategy {

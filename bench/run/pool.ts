@@ -40,6 +40,8 @@ export function runInWorker(
 export function describeTask(task: Task): string {
   if (task.kind === 'gradient') return `gradient ${task.workload} ${task.method}`
   if (task.kind === 'jacobian') return `jacobian ${task.method}`
+  if (task.kind === 'target')
+    return `target ${task.method} (${task.series.map((s) => s.workload).join(', ')})`
   return `memory ${task.workload} ${task.method} n=${task.n}`
 }
 

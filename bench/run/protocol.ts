@@ -1,5 +1,7 @@
 import type { MemoryCase, Method, Strategy, TimedCase } from '../report/schema.js'
+import type { TargetSeries } from '../targets/plan.js'
 import type { ScalarWorkloadName } from '../workloads/index.js'
+import type { NetworkShape } from '../workloads/network.js'
 
 /*
  * What the report generator asks of a worker process and what it sends
@@ -52,7 +54,18 @@ export interface MemoryTask {
   readonly n: number
 }
 
-export type Task = GradientTask | JacobianTask | MemoryTask
+/** One method of the performance targets, on each workload at each of its sizes (see bench/targets). */
+export interface TargetTask {
+  readonly kind: 'target'
+  readonly method: Method
+  readonly series: readonly TargetSeries[]
+  readonly network: NetworkShape
+  /** The reference for each series and size. */
+  readonly references: readonly (readonly number[][])[]
+  readonly settings: TimeSettings
+}
+
+export type Task = GradientTask | JacobianTask | MemoryTask | TargetTask
 
 export type WorkerMessage =
   | { readonly type: 'timed'; readonly result: TimedCase }

@@ -39,8 +39,12 @@ export function hiddenFor(n: number, inputs = NETWORK_INPUTS): number {
   return Math.max(1, Math.round((n - 1) / (inputs + 2)))
 }
 
-export function networkData(hidden: number): NetworkData {
-  const shape = { inputs: NETWORK_INPUTS, hidden, batch: NETWORK_BATCH }
+export function networkData(
+  hidden: number,
+  inputs = NETWORK_INPUTS,
+  batch = NETWORK_BATCH,
+): NetworkData {
+  const shape = { inputs, hidden, batch }
   const x = uniformArray(11, shape.batch * shape.inputs)
   const y = new Float64Array(shape.batch)
   for (let b = 0; b < shape.batch; b++) {
