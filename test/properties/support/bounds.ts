@@ -1,0 +1,69 @@
+import { type Expr, evaluate, roundings } from './expr.js'
+import { type Jet, jetOps } from './jets.js'
+import { magnitude } from './magnitude.js'
+
+const EPS = Number.EPSILON
+/** The smallest positive normal double: below it, relative error bounds give way to absolute ones. */
+const TINY = 2 ** -1022
+
+/** gamma_k = k eps / (1 - k eps): the relative error of k roundings in a row (Higham, section 3.1). */
+export const gamma = (k: number) => (k * EPS) / (1 - k * EPS)
+
+/**
+ * How far two evaluations of the chain rule may differ when they multiply the
+ * same local partials (bit for bit: both strategies read them from the table
+ * at the same values) and only add the products in different orders, as
+ * forward and reverse mode do. Each computes the sum over paths of products
+ * of partials with at most K = roundings(e) roundings on any path, so each is
+ * within gamma_K * size of the exact sum, where size is the same sum with
+ * absolute values (see `magnitude`). Their difference is at most twice that.
+ * The ratio size / |derivative| is the condition number of the sum: a few
+ * ulps of the derivative when the terms do not cancel, more when they do.
+ */
+export function chainRuleTolerance(e: Expr, x: readonly number[]): Float64Array {
+  const k = roundings(e)
+  return magnitude(e, x).size.map((s) => 2 * gamma(k) * s + k * TINY)
+}
+
+/**
+ * Taylor coefficients of t -> e(x + t v) to degree 4.
+ */
+export function taylor(e: Expr, x: readonly number[], v: readonly number[]): Jet {
+  const inputs = x.map((xj, j): Jet => [xj, v[j] as number, 0, 0, 0])
+  const r = evaluate(jetOps(4), e, inputs)
+  return typeof r === 'number' ? [r, 0, 0, 0, 0] : r
+}
+
+/**
+ * What central-difference theory predicts for |D(h) - D| where
+ * D(h) = (f(x + h v) - f(x - h v)) / (2h) and D is the exact directional
+ * derivative, with phi(t) = f(x + t v) and c_k its Taylor coefficients:
+ *
+ * - truncation: D(h) - D = h^2 phi'''(xi) / 6 for some |xi| <= h, and
+ *   phi''' varies across [-h, h] by about 24 |c4| h, so the term is at most
+ *   h^2 (|c3| + 4 |c4| h) to leading order. The generators keep every op
+ *   smooth on a neighbourhood more than 100 steps wide, so higher terms shrink
+ *   by a factor of about h / 100h each; doubling the sum covers them.
+ * - rounding: each value of f carries an error up to E (a running bound,
+ *   `magnitude`), and the quotient divides their difference by 2h, so E / h;
+ *   doubled because E is taken at x rather than at x +- h v. When the point
+ *   x + t v is itself rounded (a step along a direction, not a coordinate),
+ *   that rounding, half an ulp of each coordinate, is part of E.
+ * - one more rounding of the quotient itself: eps |D(h)|.
+ */
+export function centralDifferenceBound(
+  e: Expr,
+  x: readonly number[],
+  v: readonly number[],
+  h: number,
+  pointRounded: boolean,
+): number {
+  const c = taylor(e, x, v)
+  const truncation = h * h * (Math.abs(c[3] as number) + 4 * h * Math.abs(c[4] as number))
+  const inputError = x.map((xj) => (pointRounded ? (EPS / 2) * Math.abs(xj) : 0))
+  const rounding = magnitude(e, x, inputError).error / h
+  return 2 * truncation + 2 * rounding + EPS * Math.abs(c[1] as number)
+}
+
+/** The default central step of `numeric` at coordinate value xj: eps^(1/3) max(1, |xj|). */
+export const centralStep = (xj: number) => Math.cbrt(EPS) * Math.max(1, Math.abs(xj))

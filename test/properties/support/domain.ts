@@ -1,0 +1,81 @@
+import {
+  type BinaryName,
+  type BinaryRule,
+  binaryRules,
+  plain,
+  type UnaryName,
+  type UnaryRule,
+  unaryRules,
+} from '../../../src/index.js'
+
+export const unaryRule = (op: UnaryName): UnaryRule =>
+  (unaryRules as Record<UnaryName, UnaryRule>)[op]
+export const binaryRule = (op: BinaryName): BinaryRule =>
+  (binaryRules as Record<BinaryName, BinaryRule>)[op]
+
+/** d op / da at a, from the table. */
+export function unaryPartial(op: UnaryName, a: number): number {
+  const rule = unaryRule(op)
+  return rule.partial(plain, a, rule.value(a)) as number
+}
+
+/** (d op / da, d op / db) at (a, b), from the table. */
+export function binaryPartials(op: BinaryName, a: number, b: number): [number, number] {
+  const rule = binaryRule(op)
+  const out = rule.value(a, b)
+  return [rule.partialA(plain, a, b, out) as number, rule.partialB(plain, a, b, out) as number]
+}
+
+/**
+ * How much a local partial may change across a neighbourhood: 10% of its
+ * size, or 0.1 absolutely where it is below 1. A kink makes it jump (|a| by
+ * 2, relu and max by 1), a pole or a domain edge makes it grow without bound,
+ * so a neighbourhood that passes holds no kink, pole or edge. Smooth ops pass
+ * where their curvature is moderate on the scale of the neighbourhood, which
+ * is also what keeps finite differences accurate there.
+ */
+const steady = (p: number, p0: number) => Math.abs(p - p0) <= 0.1 * Math.max(Math.abs(p0), 1)
+
+const OFFSETS = [-1, -0.5, 0.5, 1]
+
+/**
+ * Whether unary `op` is smooth on [a - radius, a + radius]: the table's
+ * `smoothAt` holds at a and at sample points, and the partial is steady
+ * across them. A kink inside the interval puts one endpoint on its other
+ * side, where the partial differs, so endpoints and midpoints suffice.
+ */
+export function unarySmoothNear(op: UnaryName, a: number, radius: number): boolean {
+  const rule = unaryRule(op)
+  if (!rule.smoothAt(a)) return false
+  const p0 = unaryPartial(op, a)
+  if (!Number.isFinite(p0) || !Number.isFinite(rule.value(a))) return false
+  return OFFSETS.every((t) => {
+    const at = a + t * radius
+    return rule.smoothAt(at) && steady(unaryPartial(op, at), p0)
+  })
+}
+
+/** The same for binary `op` on the box (a +- ra) x (b +- rb), corners and edge midpoints included. */
+export function binarySmoothNear(
+  op: BinaryName,
+  a: number,
+  b: number,
+  ra: number,
+  rb: number,
+): boolean {
+  const rule = binaryRule(op)
+  if (!rule.smoothAt(a, b) || !Number.isFinite(rule.value(a, b))) return false
+  const [pa, pb] = binaryPartials(op, a, b)
+  if (!Number.isFinite(pa) || !Number.isFinite(pb)) return false
+  for (const s of [-1, 0, 1]) {
+    for (const t of [-1, 0, 1]) {
+      if (s === 0 && t === 0) continue
+      const at = a + s * ra
+      const bt = b + t * rb
+      if (!rule.smoothAt(at, bt)) return false
+      const [qa, qb] = binaryPartials(op, at, bt)
+      if (!steady(qa, pa) || !steady(qb, pb)) return false
+    }
+  }
+  return true
+}
