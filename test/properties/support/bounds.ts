@@ -44,11 +44,12 @@ export function taylor(e: Expr, x: readonly number[], v: readonly number[]): Jet
  *   h^2 (|c3| + 4 |c4| h) to leading order. The generators keep every op
  *   smooth on a neighbourhood more than 100 steps wide, so higher terms shrink
  *   by a factor of about h / 100h each; doubling the sum covers them.
- * - rounding: each value of f carries an error up to E (a running bound,
- *   `magnitude`), and the quotient divides their difference by 2h, so E / h;
- *   doubled because E is taken at x rather than at x +- h v. When the point
- *   x + t v is itself rounded (a step along a direction, not a coordinate),
- *   that rounding, half an ulp of each coordinate, is part of E.
+ * - rounding: the two values of f carry errors up to E+ and E- (running
+ *   bounds, `magnitude`, taken at x + h v and x - h v themselves: near x = 0
+ *   the values there can be far larger than at x), and the quotient divides
+ *   their difference by 2h, so (E+ + E-) / (2h). When the point x + t v is
+ *   itself rounded (a step along a direction, not a coordinate), that
+ *   rounding, half an ulp of each coordinate, is part of E.
  * - one more rounding of the quotient itself: eps |D(h)|.
  */
 export function centralDifferenceBound(
@@ -60,9 +61,12 @@ export function centralDifferenceBound(
 ): number {
   const c = taylor(e, x, v)
   const truncation = h * h * (Math.abs(c[3] as number) + 4 * h * Math.abs(c[4] as number))
-  const inputError = x.map((xj) => (pointRounded ? (EPS / 2) * Math.abs(xj) : 0))
-  const rounding = magnitude(e, x, inputError).error / h
-  return 2 * truncation + 2 * rounding + EPS * Math.abs(c[1] as number)
+  const errorAt = (t: number) => {
+    const p = x.map((xj, j) => xj + t * (v[j] as number))
+    return magnitude(e, p, pointRounded ? p.map((pj) => (EPS / 2) * Math.abs(pj)) : undefined).error
+  }
+  const rounding = (errorAt(h) + errorAt(-h)) / (2 * h)
+  return 2 * truncation + rounding + EPS * Math.abs(c[1] as number)
 }
 
 /** The default central step of `numeric` at coordinate value xj: eps^(1/3) max(1, |xj|). */

@@ -39,9 +39,19 @@ const steady = (p: number, p0: number) => Math.abs(p - p0) <= 0.1 * Math.max(Mat
 const OFFSETS = [-1, -0.5, 0.5, 1]
 
 /**
+ * Whether a value is continuous between two points: the change matches the
+ * linear prediction up to what steady partials allow (the mean value theorem:
+ * 0.1 max(|p|, 1) per unit moved) plus a few ulps. Partials alone miss a jump
+ * with continuous partials on both sides, as atan2 has across its branch cut.
+ */
+function continuous(change: number, predicted: number, allowance: number, values: number): boolean {
+  return Math.abs(change - predicted) <= allowance + 4 * Number.EPSILON * values
+}
+
+/**
  * Whether unary `op` is smooth on [a - radius, a + radius]: the table's
  * `smoothAt` holds at a and at sample points, and the partial is steady
- * across them. A kink inside the interval puts one endpoint on its other
+ * across them, and the value follows its partials (no jump). A kink inside the interval puts one endpoint on its other
  * side, where the partial differs, so endpoints and midpoints suffice.
  */
 export function unarySmoothNear(op: UnaryName, a: number, radius: number): boolean {
@@ -49,9 +59,13 @@ export function unarySmoothNear(op: UnaryName, a: number, radius: number): boole
   if (!rule.smoothAt(a)) return false
   const p0 = unaryPartial(op, a)
   if (!Number.isFinite(p0) || !Number.isFinite(rule.value(a))) return false
+  const out = rule.value(a)
   return OFFSETS.every((t) => {
     const at = a + t * radius
-    return rule.smoothAt(at) && steady(unaryPartial(op, at), p0)
+    if (!rule.smoothAt(at) || !steady(unaryPartial(op, at), p0)) return false
+    const moved = rule.value(at)
+    const allowance = 0.1 * Math.max(Math.abs(p0), 1) * Math.abs(at - a)
+    return continuous(moved - out, p0 * (at - a), allowance, Math.abs(moved) + Math.abs(out))
   })
 }
 
@@ -75,6 +89,12 @@ export function binarySmoothNear(
       if (!rule.smoothAt(at, bt)) return false
       const [qa, qb] = binaryPartials(op, at, bt)
       if (!steady(qa, pa) || !steady(qb, pb)) return false
+      const [da, db] = [at - a, bt - b]
+      const [out, moved] = [rule.value(a, b), rule.value(at, bt)]
+      const allowance =
+        0.1 * (Math.max(Math.abs(pa), 1) * Math.abs(da) + Math.max(Math.abs(pb), 1) * Math.abs(db))
+      const values = Math.abs(moved) + Math.abs(out)
+      if (!continuous(moved - out, pa * da + pb * db, allowance, values)) return false
     }
   }
   return true
