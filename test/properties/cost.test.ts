@@ -1,0 +1,83 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import {
+  countingOps,
+  forward,
+  numeric,
+  type OpCounter,
+  type Ops,
+  plain,
+  reverse,
+  type ScalarFn,
+  tapeStats,
+} from '../../src/index.js'
+import { caseArb, type Expr, evaluate } from './support/index.js'
+
+/*
+ * Property 8: why reverse mode wins, as counts rather than times. An op
+ * counter wraps the ops a function is given and tallies primitive
+ * evaluations (1 per unary or binary op, k per sum of k, 2k per dot of k),
+ * so costs are exact and do not depend on a noisy clock. For f: R^n -> R
+ * with E = the count of one plain evaluation:
+ *   forward mode:        n passes, each an evaluation:          exactly n E;
+ *   central differences: f(x) and f(x +- h e_j) for each j:     exactly (2n + 1) E;
+ *   reverse mode:        one recorded evaluation (E) and one backward pass of
+ *                        one multiply-add per tape edge. An op records at most
+ *                        one edge per count it adds (a binary op 2 edges for
+ *                        1 count, a dot 2k edges for 2k counts), so edges <= 2E
+ *                        and the total is at most 3E, whatever n is.
+ */
+
+function counted(f: ScalarFn, counter: OpCounter): ScalarFn {
+  return <T>(m: Ops<T>, x: readonly T[]) => f(countingOps(m, counter), x)
+}
+
+function costs(f: ScalarFn, x: readonly number[]) {
+  const count = (run: (g: ScalarFn) => unknown) => {
+    const counter = { ops: 0 }
+    run(counted(f, counter))
+    return counter.ops
+  }
+  const once = count((g) => g(plain, x))
+  const forwardCost = count((g) => forward.gradient(g, x))
+  const numericCost = count((g) => numeric.gradient(g, x))
+  const recorded = count((g) => reverse.gradient(g, x))
+  return { once, forwardCost, numericCost, recorded, edges: tapeStats().edges }
+}
+
+/** sum_i sin(x_i x_{i+1}) + x_n^2: a function whose every input matters, for a fixed n. */
+const chain = <T>(m: Ops<T>, x: readonly T[]) =>
+  m.add(
+    m.sum(x.slice(1).map((xi, i) => m.sin(m.mul(x[i] as T, xi)))),
+    m.square(x[x.length - 1] as T),
+  )
+
+describe('Why reverse wins', () => {
+  test.prop([caseArb({ inputs: { min: 1, max: 40 } })])(
+    'for random f: R^n -> R, forward mode costs exactly n evaluations, central differences 2n + 1, and reverse mode at most 3, whatever n is',
+    (c) => {
+      const e = c.exprs[0] as Expr
+      const f = <T>(m: Ops<T>, x: readonly T[]) => evaluate(m, e, x)
+      const { once, forwardCost, numericCost, recorded, edges } = costs(f, c.x)
+      expect(forwardCost).toBe(c.n * once)
+      expect(numericCost).toBe((2 * c.n + 1) * once)
+      expect(recorded).toBe(once)
+      expect(edges).toBeLessThanOrEqual(2 * once)
+      expect(recorded + edges).toBeLessThanOrEqual(3 * once)
+    },
+  )
+
+  test.prop([fc.integer({ min: 2, max: 200 })])(
+    'the gap grows with the number of inputs: for sum sin(x_i x_i+1) + x_n^2, forward mode costs n evaluations while reverse mode stays at 3',
+    (n) => {
+      const x = Array.from({ length: n }, (_, i) => 0.5 + i / n)
+      const { once, forwardCost, recorded, edges } = costs(chain, x)
+      // One evaluation: n - 1 products, n - 1 sines, a sum of n - 1, a square, an add.
+      expect(once).toBe(3 * (n - 1) + 2)
+      // Every op here has only variable inputs, so it records one edge per input.
+      expect(recorded + edges).toBe(once + 2 * (n - 1) + (n - 1) + (n - 1) + 1 + 2)
+      expect(forwardCost / once).toBe(n)
+      expect((recorded + edges) / once).toBeLessThanOrEqual(3)
+    },
+  )
+})
