@@ -1,7 +1,7 @@
-import { fc, test } from '@fast-check/vitest'
+import fc from 'fast-check'
 import { describe, expect } from 'vitest'
 import { forward, reverse } from '../../src/index.js'
-import { caseArb, type Expr, gamma, magnitude, roundings, vectorFn } from './support/index.js'
+import { caseArb, type Expr, gamma, magnitude, prop, roundings, vectorFn } from './support/index.js'
 
 /*
  * Property 5, the adjoint identity that defines the two modes. Forward mode
@@ -32,7 +32,7 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 }
 
 describe('Forward mode', () => {
-  test.prop([problem])(
+  prop([problem])(
     'the adjoint identity holds: u . (J v) from forward jvp equals (u^T J) . v from reverse vjp, for random u and v',
     ({ c, u, v }) => {
       const F = vectorFn(c.exprs)

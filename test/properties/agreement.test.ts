@@ -1,11 +1,12 @@
-import { fc, test } from '@fast-check/vitest'
-import { describe, test as example, expect } from 'vitest'
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
 import { BINARY_OPS, forward, reverse, UNARY_OPS } from '../../src/index.js'
 import {
   type Case,
   caseArb,
   chainRuleTolerance,
   type Expr,
+  prop,
   scalarFn,
   scaledRuns,
 } from './support/index.js'
@@ -37,19 +38,19 @@ function expectSameGradient(c: Case): void {
 }
 
 describe('Reverse mode', () => {
-  test.prop([caseArb()])(
+  prop([caseArb()])(
     'reverse adjoints equal forward tangents for every random expression, to a few ulps times the condition of the chain-rule sum',
     expectSameGradient,
   )
 
-  test.prop([caseArb({ inputs: { min: 8, max: 24 }, maxDepth: 7 })], { numRuns: scaledRuns(0.3) })(
+  prop([caseArb({ inputs: { min: 8, max: 24 }, maxDepth: 7 })], { numRuns: scaledRuns(0.3) })(
     'reverse adjoints equal forward tangents for deeper expressions of many inputs',
     expectSameGradient,
   )
 
   // Random trees reach every op with high probability; these make sure of it,
   // one op at the root each, so that no rule goes unchecked by chance.
-  example.each([...UNARY_OPS, ...BINARY_OPS])(
+  test.each([...UNARY_OPS, ...BINARY_OPS])(
     'reverse adjoints equal forward tangents when %s is applied to random expressions',
     (op) => {
       fc.assert(fc.property(caseArb({ root: op, maxDepth: 3 }), expectSameGradient), {

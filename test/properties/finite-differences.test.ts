@@ -1,4 +1,3 @@
-import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { numeric, reverse } from '../../src/index.js'
 import {
@@ -8,6 +7,7 @@ import {
   centralStep,
   chainRuleTolerance,
   type Expr,
+  prop,
   scalarFn,
 } from './support/index.js'
 
@@ -39,7 +39,7 @@ function expectWithinCentralBound(c: Case): void {
 }
 
 describe('Finite differences', () => {
-  test.prop([caseArb()])(
+  prop([caseArb()])(
     'central differences agree with reverse mode within the truncation plus rounding error their theory predicts',
     expectWithinCentralBound,
   )

@@ -1,7 +1,15 @@
-import { fc, test } from '@fast-check/vitest'
+import fc from 'fast-check'
 import { describe, expect } from 'vitest'
 import { forward, numeric, type Ops, reverse, type Strategy } from '../../src/index.js'
-import { type Case, caseArb, type Expr, evaluate, scalarFn, vectorFn } from './support/index.js'
+import {
+  type Case,
+  caseArb,
+  type Expr,
+  evaluate,
+  prop,
+  scalarFn,
+  vectorFn,
+} from './support/index.js'
 
 /*
  * Property 7: results do not depend on call history. The strategies keep
@@ -38,7 +46,7 @@ function run(call: Call, c: Case): unknown {
 const cases = caseArb({ outputs: { min: 1, max: 3 } })
 
 describe('One interface, any order of calls', () => {
-  test.prop([cases, fc.array(callArb, { minLength: 2, maxLength: 12 })])(
+  prop([cases, fc.array(callArb, { minLength: 2, maxLength: 12 })])(
     'interleaved and repeated calls of different strategies return bit for bit what a first call returned',
     (c, calls) => {
       const first = calls.map((call) => run(call, c))
@@ -51,7 +59,7 @@ describe('One interface, any order of calls', () => {
     },
   )
 
-  test.prop([cases, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })])(
+  prop([cases, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })])(
     "a strategy called inside another strategy's function returns what it returns alone, and so does the outer call",
     (c, outer, inner) => {
       const e = c.exprs[0] as Expr

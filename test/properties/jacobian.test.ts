@@ -1,4 +1,3 @@
-import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { forward, numeric, reverse, type Strategy } from '../../src/index.js'
 import {
@@ -8,6 +7,7 @@ import {
   centralStep,
   chainRuleTolerance,
   type Expr,
+  prop,
   vectorFn,
 } from './support/index.js'
 
@@ -32,7 +32,7 @@ function columnsOfJvp(s: Strategy, c: Case): Float64Array[] {
 }
 
 describe.each([forward, reverse, numeric])('Reverse mode', (s) => {
-  test.prop([vectorCases])(
+  prop([vectorCases])(
     `${s.name}.jacobian equals the stacked rows of ${s.name}.vjp with unit weightings, bit for bit`,
     (c) => {
       expect(s.jacobian(vectorFn(c.exprs), c.x)).toEqual(rowsOfVjp(s, c))
@@ -41,7 +41,7 @@ describe.each([forward, reverse, numeric])('Reverse mode', (s) => {
 })
 
 describe('Forward mode', () => {
-  test.prop([vectorCases])(
+  prop([vectorCases])(
     'forward.jacobian equals the stacked columns of forward.jvp with unit directions, bit for bit',
     (c) => {
       const columns = columnsOfJvp(forward, c)
@@ -56,7 +56,7 @@ describe('Forward mode', () => {
 })
 
 describe('Reverse mode', () => {
-  test.prop([vectorCases])(
+  prop([vectorCases])(
     'reverse.jacobian equals the stacked columns of reverse.jvp (a forward sweep over the tape) to chain-rule rounding',
     (c) => {
       const columns = columnsOfJvp(reverse, c)
@@ -72,7 +72,7 @@ describe('Reverse mode', () => {
 })
 
 describe('Finite differences', () => {
-  test.prop([vectorCases])(
+  prop([vectorCases])(
     'numeric.jacobian columns and numeric.jvp columns each agree with reverse mode within their own central-difference bounds',
     (c) => {
       // jacobian steps each coordinate by eps^(1/3) max(1, |x_j|); jvp steps

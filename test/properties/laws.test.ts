@@ -1,4 +1,4 @@
-import { fc, test } from '@fast-check/vitest'
+import fc from 'fast-check'
 import { describe, expect } from 'vitest'
 import { forward, numeric, type Ops, reverse, type Strategy } from '../../src/index.js'
 import {
@@ -7,6 +7,7 @@ import {
   evaluate,
   gamma,
   magnitude,
+  prop,
   roundings,
   scalarFn,
 } from './support/index.js'
@@ -51,7 +52,7 @@ const valueAt = (e: Expr, x: readonly number[]) => magnitude(e, x).value
 const scalars = fc.integer({ min: -16, max: 16 }).map((k) => k / 4)
 
 describe.each(automatic)('The chain rule', (s) => {
-  test.prop([caseArb({ root: 'add', maxDepth: 4 }), scalars, scalars])(
+  prop([caseArb({ root: 'add', maxDepth: 4 }), scalars, scalars])(
     `${s.name} mode is linear: the derivative of a f + b g is a f' + b g'`,
     (c, a, b) => {
       const [f, g] = children(c.exprs[0] as Expr)
@@ -71,7 +72,7 @@ describe.each(automatic)('The chain rule', (s) => {
     },
   )
 
-  test.prop([caseArb({ root: 'mul', maxDepth: 4 })])(
+  prop([caseArb({ root: 'mul', maxDepth: 4 })])(
     `${s.name} mode obeys the product rule: (f g)' = f' g + f g'`,
     (c) => {
       const e = c.exprs[0] as Expr
@@ -87,7 +88,7 @@ describe.each(automatic)('The chain rule', (s) => {
     },
   )
 
-  test.prop([caseArb({ root: 'div', maxDepth: 4 })])(
+  prop([caseArb({ root: 'div', maxDepth: 4 })])(
     `${s.name} mode obeys the quotient rule: (f / g)' = (f' g - f g') / g^2`,
     (c) => {
       const e = c.exprs[0] as Expr
@@ -103,7 +104,7 @@ describe.each(automatic)('The chain rule', (s) => {
     },
   )
 
-  test.prop([
+  prop([
     caseArb({ root: 'sin', maxDepth: 4 }),
     fc.constantFrom('exp', 'tanh', 'atan', 'sigmoid', 'square', 'cos' as const),
   ])(
@@ -124,7 +125,7 @@ describe.each(automatic)('The chain rule', (s) => {
 })
 
 describe('The chain rule', () => {
-  test.prop([caseArb()])(
+  prop([caseArb()])(
     'the derivative of a constant is exactly zero in every strategy: a function that ignores x, whatever it computes',
     (c) => {
       const e = c.exprs[0] as Expr
@@ -140,7 +141,7 @@ describe('The chain rule', () => {
     },
   )
 
-  test.prop([caseArb()])(
+  prop([caseArb()])(
     'automatic strategies give exactly zero for inputs frozen with m.constant(m.value(x)), which carry no dependence',
     (c) => {
       // Finite differences cannot tell: the value of a perturbed input already moved.

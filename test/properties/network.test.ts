@@ -1,7 +1,7 @@
-import { fc, test } from '@fast-check/vitest'
+import fc from 'fast-check'
 import { describe, expect } from 'vitest'
 import { countingOps, forward, type Ops, plain, reverse, tapeStats } from '../../src/index.js'
-import { unaryPartial } from './support/index.js'
+import { prop, unaryPartial } from './support/index.js'
 
 /*
  * Property 9: the course's network, inputs x1 and x2, hidden units
@@ -42,7 +42,7 @@ const network = fc
   )
 
 describe('Reverse mode', () => {
-  test.prop([network])(
+  prop([network])(
     "backpropagation multiplies the course network's shared factors (y_hat - y) v1 g'(z1) once, from the loss end, then by x1 and by x2",
     ({ g, w, x1, x2, y }) => {
       const [w11, w12, , , v1, v2] = w as [number, number, number, number, number, number]
@@ -63,7 +63,7 @@ describe('Reverse mode', () => {
 })
 
 describe('Why reverse wins', () => {
-  test.prop([network])(
+  prop([network])(
     "the whole gradient of the course network costs one backward multiply-add per tape edge (13), not one product per factor on each weight's path (32)",
     ({ g, w, x1, x2, y }) => {
       const counter = { ops: 0 }

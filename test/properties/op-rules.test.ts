@@ -1,4 +1,4 @@
-import { fc } from '@fast-check/vitest'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { BINARY_OPS, UNARY_OPS } from '../../src/index.js'
 import { binarySmoothNear, unarySmoothNear } from './support/domain.js'

@@ -5,5 +5,6 @@ export { centralDifferenceBound, centralStep, chainRuleTolerance, gamma, taylor 
 export { binaryPartials, binaryRule, unaryPartial, unaryRule } from './domain.js'
 export { type Expr, evaluate, formula, roundings, scalarFn, vectorFn } from './expr.js'
 export { magnitude } from './magnitude.js'
+export { prop } from './prop.js'
 export { ridders } from './ridders.js'
 export { scaledRuns } from './runs.js'
