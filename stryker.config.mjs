@@ -1,6 +1,9 @@
 // Mutation testing of src/ with the vitest runner: `npm run test:mutation`.
 // The properties run with a fixed seed there (GRADLAB_SEED in the script), so
-// that a mutant's fate does not depend on which random cases were drawn.
+// that a mutant's fate does not depend on which random cases were drawn, and
+// with 25 runs each (GRADLAB_RUNS): a mutant of a derivative fails on almost
+// any case, and a hundred runs per property per mutant would take hours on
+// two cores.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
