@@ -83,14 +83,18 @@ describe('Conventions at kinks', () => {
       // At 0 the step h and its negation are exact, so these are exact.
       expect(numeric.derivative((m, x) => m.abs(x), 0)).toBe(0)
       expect(numeric.derivative((m, x) => m.relu(x), 0)).toBe(0.5)
-      // At a tie a = b, the steps a +- h round by half an ulp of a each, which moves the
-      // quotient from 1/2 by at most eps |a| / (2 h), h = eps^(1/3) max(1, |a|).
-      const h = Math.cbrt(Number.EPSILON) * Math.max(1, Math.abs(a))
+      // At a tie a = b, the points a +- h round by up to half an ulp of |a| + h each,
+      // which moves (up - a) / (up - down) from 1/2 by at most eps (|a| + h) / (4h),
+      // and the division rounds by eps / 2 more; h = eps^(1/3) max(1, |a|).
+      const eps = Number.EPSILON
+      const h = Math.cbrt(eps) * Math.max(1, Math.abs(a))
       const half = numeric.gradient(
         (m, [x, y]) => m.max(x as never, y as never),
         [a, a],
       )[0] as number
-      expect(Math.abs(half - 0.5)).toBeLessThanOrEqual((Number.EPSILON * Math.abs(a)) / (2 * h))
+      expect(Math.abs(half - 0.5)).toBeLessThanOrEqual(
+        (eps * (Math.abs(a) + h)) / (4 * h) + eps / 2,
+      )
     },
   )
 })
