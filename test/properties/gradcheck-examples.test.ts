@@ -52,30 +52,46 @@ describe('Checking your own gradients', () => {
   })
 
   test.each([
-    [() => gradcheck('f' as never, [1]), /^gradcheck: f must be a function/],
-    [() => gradcheck(f, 1 as never), /^gradcheck: x must be an array .* use derivative\(g, 1\)/],
-    [() => gradcheck(f, [1, '2'] as never), /^gradcheck: x\[1\] must be a number/],
+    ['f is not a function', () => gradcheck('f' as never, [1]), /^gradcheck: f must be a function/],
     [
+      'x is a number',
+      () => gradcheck(f, 1 as never),
+      /^gradcheck: x must be an array .* use derivative\(g, 1\)/,
+    ],
+    [
+      'x holds a string',
+      () => gradcheck(f, [1, '2'] as never),
+      /^gradcheck: x\[1\] must be a number/,
+    ],
+    [
+      'options is a string',
       () => gradcheck(f, [1, 2], 'fast' as never),
       /^gradcheck: options must be an object \(got a string \("fast"\)\)\. Pass/,
     ],
     [
+      'rtol is negative',
       () => gradcheck(f, [1, 2], { rtol: -1 }),
       /^gradcheck: options.rtol must be a non-negative finite number \(got the number -1\)\. Pass a tolerance such as 0.000001/,
     ],
     [
+      'atol is NaN',
       () => gradcheck(f, [1, 2], { atol: Number.NaN }),
       /^gradcheck: options.atol must be a non-negative finite number \(got the number NaN\)\. Pass a tolerance such as 1e-8/,
     ],
     [
+      'fast is a number',
       () => gradcheck(f, [1, 2], { fast: 1 as never }),
       /^gradcheck: options.fast must be a boolean \(got the number 1\)\. Pass true or false\./,
     ],
     [
+      'seed is a fraction',
       () => gradcheck(f, [1, 2], { seed: 0.5 }),
       /^gradcheck: options.seed must be an integer \(got the number 0.5\)\./,
     ],
-  ])('bad input gets an error naming gradcheck and what to do (%#)', (call, message) => {
-    expect(call).toThrow(message)
-  })
+  ])(
+    'gradcheck rejects bad input with an error naming it and saying what to do: %s',
+    (_, call, message) => {
+      expect(call).toThrow(message)
+    },
+  )
 })
