@@ -48,6 +48,11 @@ const CHAPTERS: readonly Chapter[] = [
     lesson: 'The strategies keep buffers between calls; no state leaks from one call into another.',
   },
   {
+    title: 'Errors that say what to do',
+    lesson:
+      'Every error names the call, what was wrong with the value it got, and what to do instead, for any bad value of any kind.',
+  },
+  {
     title: 'Checking your own gradients',
     lesson:
       'gradcheck compares forward and reverse mode with central differences on your function and names the worst entry; its fast mode checks one random projection u^T J v at a cost independent of n.',
@@ -66,6 +71,7 @@ const FILES = [
   'cost',
   'kinks',
   'history',
+  'contracts',
   'gradcheck-examples',
   'gradcheck',
 ]
