@@ -71,3 +71,33 @@ export function centralDifferenceBound(
 
 /** The default central step of `numeric` at coordinate value xj: eps^(1/3) max(1, |xj|). */
 export const centralStep = (xj: number) => Math.cbrt(EPS) * Math.max(1, Math.abs(xj))
+
+/**
+ * The same prediction for the forward difference D(h) = (f(x + h v) - f(x)) / h:
+ * truncation D(h) - D = c2 h + c3 h^2 + c4 h^3 + ..., first order in h, so
+ * at most h |c2| + h^2 |c3| + h^3 |c4| to the order the jets reach, doubled
+ * for the tail as above; rounding (E(x + h v) + E(x)) / h.
+ */
+export function forwardDifferenceBound(
+  e: Expr,
+  x: readonly number[],
+  v: readonly number[],
+  h: number,
+  pointRounded: boolean,
+): number {
+  const c = taylor(e, x, v)
+  const [c2, c3, c4] = [c[2], c[3], c[4]].map((ck) => Math.abs(ck as number)) as [
+    number,
+    number,
+    number,
+  ]
+  const truncation = h * c2 + h * h * c3 + h * h * h * c4
+  const errorAt = (t: number) => {
+    const p = x.map((xj, j) => xj + t * (v[j] as number))
+    return magnitude(e, p, pointRounded ? p.map((pj) => (EPS / 2) * Math.abs(pj)) : undefined).error
+  }
+  return 2 * truncation + (errorAt(h) + errorAt(0)) / h + EPS * Math.abs(c[1] as number)
+}
+
+/** The default forward step of `numeric` at coordinate value xj: eps^(1/2) max(1, |xj|). */
+export const forwardStep = (xj: number) => Math.sqrt(EPS) * Math.max(1, Math.abs(xj))

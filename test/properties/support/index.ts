@@ -1,7 +1,15 @@
 import './runs.js'
 
 export { type Case, caseArb, pointArb, printCase, shapeArb } from './arbitraries.js'
-export { centralDifferenceBound, centralStep, chainRuleTolerance, gamma, taylor } from './bounds.js'
+export {
+  centralDifferenceBound,
+  centralStep,
+  chainRuleTolerance,
+  forwardDifferenceBound,
+  forwardStep,
+  gamma,
+  taylor,
+} from './bounds.js'
 export { binaryPartials, binaryRule, unaryPartial, unaryRule } from './domain.js'
 export { type Expr, evaluate, formula, roundings, scalarFn, vectorFn } from './expr.js'
 export { magnitude } from './magnitude.js'
