@@ -80,4 +80,19 @@ describe('Why reverse wins', () => {
       expect((recorded + edges) / once).toBeLessThanOrEqual(3)
     },
   )
+
+  prop([caseArb(), fc.constantFrom(forward, reverse, numeric)])(
+    'counting changes nothing: every strategy returns bit for bit the same gradient through countingOps, constants and branches on values included',
+    (c, s) => {
+      const e = c.exprs[0] as Expr
+      const f = <T>(m: Ops<T>, x: readonly T[]) => {
+        const x0 = x[0] as T
+        const branch = m.value(x0) > 0 ? x0 : m.neg(x0)
+        return m.add(evaluate(m, e, x), m.mul(m.constant(0.5), branch))
+      }
+      const counter = { ops: 0 }
+      expect(s.gradient(counted(f, counter), c.x)).toEqual(s.gradient(f, c.x))
+      expect(counter.ops).toBeGreaterThan(0)
+    },
+  )
 })

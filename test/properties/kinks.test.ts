@@ -40,6 +40,26 @@ describe.each(automatic)('Conventions at kinks', (s) => {
     expect(s.derivative((m, x) => m.max(x, x), a)).toBe(1)
   })
 
+  prop([fc.constant(Number.NaN), fc.double({ noNaN: true })])(
+    `${s.name}: NaN in gives NaN out where the derivative depends on the point: relu, max and min`,
+    (nan, b) => {
+      expect(s.derivative((m, x) => m.relu(x), nan)).toBeNaN()
+      for (const op of ['max', 'min'] as const) {
+        const g = s.gradient((m, [x, y]) => m[op](x as never, y as never), [nan, b])
+        expect(Number.isNaN(g[0]) && Number.isNaN(g[1])).toBe(true)
+      }
+    },
+  )
+
+  prop([fc.constant([0, 0])])(
+    `${s.name}: 0^b at (0, 0) has partials (0, 0): b = 0 and, along b, a = 0 with b >= 0`,
+    (origin) => {
+      expect(Array.from(s.gradient((m, [x, y]) => m.pow(x as never, y as never), origin))).toEqual([
+        0, 0,
+      ])
+    },
+  )
+
   prop([fc.constant([0, 0])])(`${s.name}: hypot has partials (0, 0) at the origin`, (origin) => {
     expect(Array.from(s.gradient((m, [x, y]) => m.hypot(x as never, y as never), origin))).toEqual([
       0, 0,

@@ -70,6 +70,7 @@ const FILES = [
   'finite-differences',
   'cost',
   'kinks',
+  'memory',
   'history',
   'contracts',
   'gradcheck-examples',
