@@ -62,6 +62,7 @@ const CHAPTERS: readonly Chapter[] = [
 /** Files in reading order, so that within a chapter the rules come before the laws built on them. */
 const FILES = [
   'op-rules',
+  'domains',
   'laws',
   'agreement',
   'jacobian',
@@ -69,8 +70,8 @@ const FILES = [
   'network',
   'finite-differences',
   'cost',
-  'kinks',
   'memory',
+  'kinks',
   'history',
   'contracts',
   'gradcheck-examples',
