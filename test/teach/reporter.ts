@@ -74,6 +74,7 @@ const FILES = [
   'kinks',
   'history',
   'contracts',
+  'numeric-options',
   'gradcheck-examples',
   'gradcheck',
 ]

@@ -38,3 +38,13 @@ export const notAPoint: fc.Arbitrary<BadValue> = fc.oneof(
   bad(fc.double(), (x) => `the number ${x}`),
   bad(fc.constant(new DataView(new ArrayBuffer(8))), () => 'a DataView'),
 )
+
+/** The message of the error a call throws; fails the test if it throws none. */
+export function thrownMessage(call: () => unknown): string {
+  try {
+    call()
+  } catch (error) {
+    return (error as Error).message
+  }
+  throw new Error('expected the call to throw')
+}

@@ -1,6 +1,7 @@
 import './runs.js'
 
 export { type Case, caseArb, pointArb, printCase, shapeArb } from './arbitraries.js'
+export { thrownMessage } from './bad-values.js'
 export {
   centralDifferenceBound,
   centralStep,
