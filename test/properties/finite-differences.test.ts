@@ -122,4 +122,26 @@ describe('Finite differences', () => {
       })
     },
   )
+
+  prop([caseArb({ outputs: { min: 1, max: 3 } }), fc.integer({ min: -20, max: 20 })])(
+    'numeric.jvp along a direction of any size, v scaled by 2^k, agrees with J v within the central bound for the step it takes',
+    (c, k) => {
+      const v = c.x.map((_, j) => 2 ** k * (1 - j / 3))
+      const F = vectorFn(c.exprs)
+      const approximate = numeric.jvp(F, c.x, v).tangent
+      const exact = reverse.jvp(F, c.x, v).tangent
+      // numeric.jvp moves the largest coordinate of v by the usual step: h = step / max |v|.
+      const h = centralStep(Math.max(...c.x.map(Math.abs))) / Math.max(...v.map(Math.abs))
+      c.exprs.forEach((e, i) => {
+        const own = chainRuleTolerance(e, c.x).reduce(
+          (s, t, j) => s + t * Math.abs(v[j] as number),
+          0,
+        )
+        const bound = centralDifferenceBound(e, c.x, v, h, true) + own
+        expect(Math.abs((approximate[i] as number) - (exact[i] as number))).toBeLessThanOrEqual(
+          bound,
+        )
+      })
+    },
+  )
 })

@@ -60,6 +60,20 @@ describe.each(automatic)('Conventions at kinks', (s) => {
     },
   )
 
+  prop([fc.double({ min: -4, max: 4, noNaN: true })])(
+    `${s.name}: a value computed and not used cannot poison the derivative, even sqrt at 0 with its infinite slope`,
+    (y) => {
+      const f = <T>(m: Ops<T>, [x, z]: readonly T[]) => {
+        m.sqrt(x as T)
+        return m.mul(z as T, 2)
+      }
+      expect(Array.from(s.gradient(f, [0, y]))).toEqual([0, 2])
+      // Nor can it along a direction that does not move it: J v with v = (0, 1).
+      const F = <T>(m: Ops<T>, [x, z]: readonly T[]) => [m.add(m.sqrt(x as T), z as T)]
+      expect(Array.from(s.jvp(F, [0, y], [0, 1]).tangent)).toEqual([1])
+    },
+  )
+
   prop([fc.constant([0, 0])])(`${s.name}: hypot has partials (0, 0) at the origin`, (origin) => {
     expect(Array.from(s.gradient((m, [x, y]) => m.hypot(x as never, y as never), origin))).toEqual([
       0, 0,

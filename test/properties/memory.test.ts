@@ -15,6 +15,11 @@ const wide = <T>(m: Ops<T>, x: readonly T[]) =>
   m.sum(x.map((xi, i) => m.tanh(m.mul(xi, x[(i + 1) % x.length] as T))))
 
 describe('Why reverse wins', () => {
+  // First in this file, whose module state is fresh: no recording has been made yet.
+  prop([fc.constant(0)])('before any recording, tapeStats reports an empty tape', (zero) => {
+    expect(tapeStats()).toEqual({ nodes: zero, edges: zero, bytes: zero })
+  })
+
   prop([fc.integer({ min: 100, max: 1000 })], { numRuns: scaledRuns(0.1) })(
     "reverse mode's price is memory: the tape holds at least 4 bytes per node and 12 per edge, and keeps them for later calls",
     (n) => {

@@ -73,6 +73,7 @@ const FILES = [
   'memory',
   'kinks',
   'history',
+  'interface',
   'contracts',
   'numeric-options',
   'gradcheck-examples',
