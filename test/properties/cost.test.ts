@@ -11,7 +11,7 @@ import {
   type ScalarFn,
   tapeStats,
 } from '../../src/index.js'
-import { caseArb, type Expr, evaluate, prop } from './support/index.js'
+import { caseArb, type Expr, evaluate, prop, vectorFn } from './support/index.js'
 
 /*
  * Property 8: why reverse mode wins, as counts rather than times. An op
@@ -93,6 +93,31 @@ describe('Why reverse wins', () => {
       const counter = { ops: 0 }
       expect(s.gradient(counted(f, counter), c.x)).toEqual(s.gradient(f, c.x))
       expect(counter.ops).toBeGreaterThan(0)
+    },
+  )
+
+  prop([caseArb({ outputs: { min: 1, max: 3 } })])(
+    'forward differences cost n + 1 evaluations and central ones 2n + 1; along one direction, 2 and 3',
+    (c) => {
+      const counter = { ops: 0 }
+      const F = <T>(m: Ops<T>, x: readonly T[]) => vectorFn(c.exprs)(countingOps(m, counter), x)
+      F(plain, c.x)
+      const once = counter.ops
+      const cost = (run: () => unknown) => {
+        counter.ops = 0
+        run()
+        return counter.ops
+      }
+      const g = <T>(m: Ops<T>, t: T) => F(m, [t, ...c.x.slice(1)] as T[])[0] as T
+      const v = c.x.map(() => 1)
+      expect(cost(() => numeric.jacobian(F, c.x, { scheme: 'forward' }))).toBe((c.n + 1) * once)
+      expect(cost(() => numeric.jacobian(F, c.x))).toBe((2 * c.n + 1) * once)
+      expect(cost(() => numeric.jvp(F, c.x, v, { scheme: 'forward' }))).toBe(2 * once)
+      expect(cost(() => numeric.jvp(F, c.x, v))).toBe(3 * once)
+      expect(cost(() => numeric.derivative(g, c.x[0] as number, { scheme: 'forward' }))).toBe(
+        2 * once,
+      )
+      expect(cost(() => numeric.derivative(g, c.x[0] as number))).toBe(2 * once)
     },
   )
 })

@@ -74,6 +74,14 @@ describe.each(automatic)('Conventions at kinks', (s) => {
     },
   )
 
+  prop([fc.double({ min: -4, max: 4, noNaN: true })])(
+    `${s.name}: a zero tangent is strong too: in dot([x1], [infinity]), d/dx0 = 0 though the other factor is infinite`,
+    (y) => {
+      const f = <T>(m: Ops<T>, [, x1]: readonly T[]) => m.dot([x1 as T], [Number.POSITIVE_INFINITY])
+      expect(Array.from(s.gradient(f, [y, 1]))).toEqual([0, Number.POSITIVE_INFINITY])
+    },
+  )
+
   prop([fc.constant([0, 0])])(`${s.name}: hypot has partials (0, 0) at the origin`, (origin) => {
     expect(Array.from(s.gradient((m, [x, y]) => m.hypot(x as never, y as never), origin))).toEqual([
       0, 0,

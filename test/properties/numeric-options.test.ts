@@ -37,4 +37,13 @@ describe('Errors that say what to do', () => {
       `numeric.jacobian: options.step must be a positive finite number, got the number ${step}.`,
     )
   })
+
+  prop([fc.constantFrom(null)])(
+    'numeric options of null are refused like any other non-object',
+    (nothing) => {
+      expect(message(() => numeric.gradient((_m, x) => x[0] as never, [1], nothing as never))).toBe(
+        "numeric.gradient: options must be an object such as { scheme: 'forward' }, got null.",
+      )
+    },
+  )
 })
