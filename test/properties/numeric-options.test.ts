@@ -30,7 +30,12 @@ describe('Errors that say what to do', () => {
   )
 
   prop([
-    fc.oneof(fc.double({ max: 0 }), fc.constant(Number.POSITIVE_INFINITY), fc.constant(Number.NaN)),
+    fc.oneof(
+      fc.constantFrom(0, -0, -1),
+      fc.double({ max: 0 }),
+      fc.constant(Number.POSITIVE_INFINITY),
+      fc.constant(Number.NaN),
+    ),
   ])("numeric's step must be a positive finite number", (step) => {
     const text = message(() => numeric.jacobian((_m, x) => x as never, [1], { step }))
     expect(text).toBe(
