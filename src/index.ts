@@ -8,6 +8,12 @@
 export type { JvpResult, Strategy, ValueAndGradient, VjpResult } from './core/strategy.js'
 export { Dual } from './forward/dual.js'
 export { type ForwardOptions, type ForwardStrategy, forward } from './forward/index.js'
+export {
+  type GradcheckEntry,
+  type GradcheckOptions,
+  type GradcheckResult,
+  gradcheck,
+} from './gradcheck/index.js'
 export { type NumericOptions, type NumericStrategy, numeric, type Scheme } from './numeric/index.js'
 export {
   BINARY_OPS,

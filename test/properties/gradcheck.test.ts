@@ -1,0 +1,139 @@
+import fc from 'fast-check'
+import { describe, expect } from 'vitest'
+import { uniforms } from '../../src/gradcheck/random.js'
+import { countingOps, gradcheck, type Ops, plain, reverse } from '../../src/index.js'
+import {
+  type Case,
+  caseArb,
+  centralDifferenceBound,
+  centralStep,
+  chainRuleTolerance,
+  type Expr,
+  evaluate,
+  prop,
+  vectorFn,
+} from './support/index.js'
+
+/*
+ * gradcheck on random functions: it passes wherever the strategies are
+ * right (every property above says they are), and it fails, naming the
+ * entry, where a user's function hides a dependence from automatic
+ * differentiation, the commonest real bug it exists to catch.
+ */
+
+const vectorCases = caseArb({ outputs: { min: 1, max: 3 } })
+
+const EPS = Number.EPSILON
+const unit = (n: number, j: number) => Array.from({ length: n }, (_, i) => (i === j ? 1 : 0))
+const withinDefaults = (error: number, derivative: number) =>
+  error <= (1e-8 + 1e-6 * Math.abs(derivative)) / 2
+
+/**
+ * Whether central differences are predicted accurate enough for gradcheck's
+ * default tolerances at every entry (half of each, for margin). Where f''' is
+ * large, or f is large beside its derivative, they are not, and gradcheck
+ * then rightly reports the disagreement. See `centralDifferenceBound`.
+ */
+function differencesAccurate(c: Case): boolean {
+  const rows = reverse.jacobian(vectorFn(c.exprs), c.x)
+  return c.exprs.every((e, i) => {
+    const own = chainRuleTolerance(e, c.x)
+    return c.x.every((xj, j) => {
+      const step = centralStep(xj)
+      const bound = centralDifferenceBound(e, c.x, unit(c.n, j), step, false) + (own[j] as number)
+      return withinDefaults(bound, (rows[i] as Float64Array)[j] as number)
+    })
+  })
+}
+
+/** The same for the fast mode's one projection, with gradcheck's own u and v for the seed. */
+function projectionAccurate(c: Case, seed: number): boolean {
+  const next = uniforms(seed)
+  const v = Array.from({ length: c.n }, next)
+  const u = Array.from({ length: c.exprs.length }, next)
+  const h = centralStep(Math.max(...c.x.map(Math.abs))) / Math.max(...v.map(Math.abs))
+  const rows = reverse.jacobian(vectorFn(c.exprs), c.x)
+  let bound = 0
+  let exact = 0
+  c.exprs.forEach((e, i) => {
+    const ui = u[i] as number
+    bound += Math.abs(ui) * centralDifferenceBound(e, c.x, v, h, true)
+    chainRuleTolerance(e, c.x).forEach((t, j) => {
+      const vj = v[j] as number
+      bound += Math.abs(ui * vj) * t
+      exact += ui * ((rows[i] as Float64Array)[j] as number) * vj
+    })
+  })
+  // The two dot products with u and v round too: a few ulps of their terms.
+  bound += 4 * (c.n + c.exprs.length) * EPS * Math.abs(exact)
+  return withinDefaults(bound, exact)
+}
+
+describe('Checking your own gradients', () => {
+  prop([vectorCases])(
+    'gradcheck passes on every random smooth function where central differences are accurate to its tolerances, comparing all 2 m n entries',
+    (c) => {
+      fc.pre(differencesAccurate(c))
+      const result = gradcheck(vectorFn(c.exprs), c.x)
+      expect(result.message).toMatch(/^gradcheck: passed/)
+      expect(result.ok).toBe(true)
+      expect(result.checked).toBe(2 * c.exprs.length * c.n)
+      expect(result.failed).toBe(0)
+      expect(result.worst?.error).toBeLessThanOrEqual(result.worst?.tolerance as number)
+    },
+  )
+
+  prop([vectorCases, fc.integer()])(
+    'gradcheck in fast mode passes on the same functions with one projection u^T J v per strategy',
+    (c, seed) => {
+      fc.pre(projectionAccurate(c, seed))
+      const result = gradcheck(vectorFn(c.exprs), c.x, { fast: true, seed })
+      expect(result.ok).toBe(true)
+      expect(result.mode).toBe('fast')
+      expect(result.checked).toBe(2)
+      expect(result.worst?.output).toBeNull()
+    },
+  )
+
+  prop([caseArb({ inputs: { min: 1, max: 4 } }), fc.nat()])(
+    'gradcheck fails on a function that hides an input from differentiation, and names that input as the worst entry',
+    (c, pick) => {
+      const e = c.exprs[0] as Expr
+      const j = pick % c.n
+      const truth = reverse.gradient((m, x) => evaluate(m, e, x), c.x)[j] as number
+      // Only where the hidden dependence is far above the tolerance does the claim apply.
+      fc.pre(Math.abs(truth) > 1e-3)
+      // m.constant(m.value(x_j)) keeps x_j's value and drops its dependence: automatic
+      // strategies see a constant, central differences still see x_j move.
+      const hiding = <T>(m: Ops<T>, x: readonly T[]) =>
+        evaluate(
+          m,
+          e,
+          x.map((xi, i) => (i === j ? m.constant(m.value(xi)) : xi)),
+        )
+      const result = gradcheck(hiding, c.x)
+      expect(result.ok).toBe(false)
+      expect(result.worst?.input).toBe(j)
+      expect(result.worst?.analytic).toBe(0)
+      expect(result.message).toMatch(/^gradcheck: \d+ of \d+ failed; worst dF0\/dx\d+/)
+    },
+  )
+
+  prop([caseArb({ inputs: { min: 1, max: 30 } })])(
+    'fast mode costs four evaluations whatever n is (a forward pass, a recording, two for the difference); full mode 3n + 2',
+    (c) => {
+      const e = c.exprs[0] as Expr
+      const counter = { ops: 0 }
+      const f = <T>(m: Ops<T>, x: readonly T[]) => evaluate(countingOps(m, counter), e, x)
+      f(plain, c.x)
+      const once = counter.ops
+      counter.ops = 0
+      gradcheck(f, c.x, { fast: true })
+      expect(counter.ops).toBe(4 * once)
+      counter.ops = 0
+      gradcheck(f, c.x)
+      // numeric.jacobian 2n + 1 evaluations, forward.jacobian n passes, reverse.jacobian one recording.
+      expect(counter.ops).toBe((3 * c.n + 2) * once)
+    },
+  )
+})
