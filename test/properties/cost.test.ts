@@ -19,7 +19,10 @@ import { caseArb, type Expr, evaluate, prop, vectorFn } from './support/index.js
  * evaluations (1 per unary or binary op, k per sum of k, 2k per dot of k),
  * so costs are exact and do not depend on a noisy clock. For f: R^n -> R
  * with E = the count of one plain evaluation:
- *   forward mode:        n passes, each an evaluation:          exactly n E;
+ *   forward mode:        n passes of one direction, each an evaluation:
+ *                        exactly n E (chunked forward mode, the default,
+ *                        makes ceil(n / k) passes, but each op in them then
+ *                        updates k tangents: the arithmetic still grows like n);
  *   central differences: f(x) and f(x +- h e_j) for each j:     exactly (2n + 1) E;
  *   reverse mode:        one recorded evaluation (E) and one backward pass of
  *                        one multiply-add per tape edge. An op records at most
@@ -39,7 +42,7 @@ function costs(f: ScalarFn, x: readonly number[]) {
     return counter.ops
   }
   const once = count((g) => g(plain, x))
-  const forwardCost = count((g) => forward.gradient(g, x))
+  const forwardCost = count((g) => forward.gradient(g, x, { chunkSize: 1 }))
   const numericCost = count((g) => numeric.gradient(g, x))
   const recorded = count((g) => reverse.gradient(g, x))
   return { once, forwardCost, numericCost, recorded, edges: tapeStats().edges }

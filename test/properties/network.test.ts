@@ -81,7 +81,13 @@ describe('Why reverse wins', () => {
       expect(edges).toBeLessThan(unshared / 2)
       // And forward mode, one pass per weight, evaluates the network six times.
       const forwardCounter = { ops: 0 }
-      forward.gradient(<T>(m: Ops<T>, ws: readonly T[]) => f(countingOps(m, forwardCounter), ws), w)
+      forward.gradient(
+        <T>(m: Ops<T>, ws: readonly T[]) => f(countingOps(m, forwardCounter), ws),
+        w,
+        {
+          chunkSize: 1,
+        },
+      )
       expect(forwardCounter.ops).toBe(NAMES.length * counter.ops)
     },
   )
