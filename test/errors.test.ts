@@ -65,7 +65,7 @@ describe('bad points and directions', () => {
 
   it('numeric: options are checked', () => {
     expect(() => numeric.gradient(sumOf, [1], { scheme: 'backward' as Any })).toThrow(
-      `numeric.gradient: options.scheme must be 'central' or 'forward', got a string ("backward").`,
+      `numeric.gradient: options.scheme must be 'central', 'forward' or 'richardson', got a string ("backward").`,
     )
     expect(() => numeric.gradient(sumOf, [1], { step: -1 })).toThrow(RangeError)
     expect(() => numeric.gradient(sumOf, [1], { step: 0 })).toThrow(RangeError)
@@ -240,6 +240,28 @@ describe("values of the ops cannot silently become NaN in JavaScript's own arith
         [2],
       )
       expect(text).toMatch(/^(Dual\(value 2, tangent 1\)|TapeVar\(value 2, node 0\))$/)
+    })
+  }
+})
+
+describe('more bad input, named by the call', () => {
+  it('numeric: an array is not an options object', () => {
+    expect(() => numeric.gradient(sumOf, [1], [] as Any)).toThrow(
+      "numeric.gradient: options must be an object such as { scheme: 'forward' }, got an array of length 0.",
+    )
+  })
+
+  it('numeric: a step too small to move x is a RangeError, not a silent NaN', () => {
+    expect(() => numeric.gradient(sumOf, [1], { step: 1e-20 })).toThrow(
+      'numeric.gradient: the step 1e-20 is too small to move x in floating point (x + h == x)',
+    )
+  })
+
+  for (const s of [forward, reverse]) {
+    it(`${s.name}: m.constant given a non-number names the call`, () => {
+      expect(() => s.gradient((m) => m.constant('1' as Any), [1])).toThrow(
+        `${s.name}.gradient: constant received a string ("1")`,
+      )
     })
   }
 })

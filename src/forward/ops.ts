@@ -5,10 +5,10 @@ import {
   type BinaryRule,
   binaryRules,
   checkArray,
+  checked,
   checkSameLength,
   numbers,
   type Ops,
-  plain,
   UNARY_OPS,
   type UnaryName,
   type UnaryRule,
@@ -46,7 +46,7 @@ function dual(context: ForwardContext, op: string, a: unknown): Dual {
 export function createDualOps(context: ForwardContext): Ops<Dual> {
   const constant = (value: number) => new Dual(value, context.pass, NO_TANGENTS)
   const ops: Record<string, unknown> = {
-    constant: (c: unknown) => constant(plain.constant(c as number)),
+    constant: (c: unknown) => constant(checked(context, 'constant', c)),
     value: (a: unknown) => (typeof a === 'number' ? a : dual(context, 'value', a).value),
     // sum and dot are fused n-ary ops, so their partials (1; the other factor)
     // are applied here directly rather than through a table entry per input.

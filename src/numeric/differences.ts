@@ -11,6 +11,8 @@ import { type Scheme, stepFor } from './step.js'
 export interface Settings {
   readonly scheme: Scheme
   readonly step: number | undefined
+  /** The call, for error messages. */
+  readonly label: string
 }
 
 /** Writes F at `x` into `into`, whose length is the number of outputs. */
@@ -107,11 +109,19 @@ export class Differences {
     } else if (this.settings.scheme === 'forward') {
       const up = line.moveTo(h)
       this.evaluate(line.point, this.plus)
-      const width = up - line.reset()
+      const width = this.checkedWidth(up - line.reset(), h)
       for (let i = 0; i < into.length; i++) {
         into[i] = ((this.plus[i] as number) - (this.atX[i] as number)) / width
       }
     } else this.central(line, h, into)
+  }
+
+  /** The distance the point moved, which a step below the spacing of doubles at x leaves at 0. */
+  private checkedWidth(width: number, h: number): number {
+    if (width !== 0) return width
+    throw new RangeError(
+      `${this.settings.label}: the step ${h} is too small to move x in floating point (x + h == x), so the difference quotient would be 0 / 0. Use a step of at least about 1e-15 max(1, |x|), or the default.`,
+    )
   }
 
   private central(line: Line, h: number, into: Float64Array): void {
@@ -120,7 +130,7 @@ export class Differences {
     const down = line.moveTo(-h)
     this.evaluate(line.point, this.minus)
     line.reset()
-    const width = up - down
+    const width = this.checkedWidth(up - down, h)
     for (let i = 0; i < into.length; i++) {
       into[i] = ((this.plus[i] as number) - (this.minus[i] as number)) / width
     }

@@ -66,8 +66,8 @@ export function stepFor(x: number, scheme: Scheme, step: number | undefined): nu
 
 /** The options checked, with the defaults filled in: errors name `label`. */
 export function settings(label: string, options: NumericOptions | undefined): Settings {
-  if (options === undefined) return { scheme: 'central', step: undefined }
-  if (typeof options !== 'object' || options === null) {
+  if (options === undefined) return { scheme: 'central', step: undefined, label }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(
       `${label}: options must be an object such as { scheme: 'forward' }, got ${describe(options)}.`,
     )
@@ -75,7 +75,7 @@ export function settings(label: string, options: NumericOptions | undefined): Se
   const { scheme = 'central', step } = options
   if (scheme !== 'central' && scheme !== 'forward' && scheme !== 'richardson') {
     throw new TypeError(
-      `${label}: options.scheme must be 'central' or 'forward', got ${describe(scheme)}. Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
+      `${label}: options.scheme must be 'central', 'forward' or 'richardson', got ${describe(scheme)}. Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
     )
   }
   if (step !== undefined && !(typeof step === 'number' && step > 0 && Number.isFinite(step))) {
@@ -83,5 +83,5 @@ export function settings(label: string, options: NumericOptions | undefined): Se
       `${label}: options.step must be a positive finite number, got ${describe(step)}.`,
     )
   }
-  return { scheme, step }
+  return { scheme, step, label }
 }

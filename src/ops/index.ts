@@ -3,6 +3,7 @@ export { countingOps, type OpCounter } from './count.js'
 export { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
 export {
   checkArray,
+  checked,
   checkSameLength,
   createPlainOps,
   numbers,

@@ -9,7 +9,8 @@ export interface OpsContext {
   label: string
 }
 
-function checked(context: OpsContext, op: string, a: unknown): number {
+/** `a` if it is a number; otherwise a TypeError naming the call and the op. */
+export function checked(context: OpsContext, op: string, a: unknown): number {
   if (typeof a === 'number') return a
   throw new TypeError(
     `${context.label}: ${op} received ${describe(a)}, but these ops compute with plain numbers. A value made by another strategy's ops cannot be used here.`,

@@ -4,11 +4,11 @@ import {
   type BinaryName,
   binaryRules,
   checkArray,
+  checked,
   checkSameLength,
   numbers,
   type Ops,
   type OpsContext,
-  plain,
   UNARY_OPS,
   type UnaryName,
   unaryRules,
@@ -67,7 +67,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
   const isVariable = (x: TapeVar | null): x is TapeVar => x !== null && x.index >= 0
 
   const ops: Record<string, unknown> = {
-    constant: (c: unknown) => constant(plain.constant(c as number)),
+    constant: (c: unknown) => constant(checked(context, 'constant', c)),
     value(a: unknown) {
       if (typeof a === 'number') return a
       const x = tapeVar(context, 'value', a)

@@ -95,7 +95,7 @@ describe("Richardson extrapolation (scheme: 'richardson')", () => {
   it('an unknown scheme is an error that names all three schemes and what each is for', () => {
     expect(() => numeric.derivative((m, x) => m.sin(x), 1, { scheme: 'ridders' as never })).toThrow(
       new TypeError(
-        `numeric.derivative: options.scheme must be 'central' or 'forward', got a string ("ridders"). Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
+        `numeric.derivative: options.scheme must be 'central', 'forward' or 'richardson', got a string ("ridders"). Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
       ),
     )
   })

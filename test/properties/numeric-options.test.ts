@@ -20,11 +20,11 @@ describe('Errors that say what to do', () => {
   )
 
   prop([fc.string().filter((t) => t !== 'central' && t !== 'forward')])(
-    "numeric's scheme must be 'central' or 'forward'",
+    "numeric's scheme must be 'central', 'forward' or 'richardson'",
     (scheme) => {
       const text = message(() => numeric.derivative((_m, x) => x, 1, { scheme: scheme as never }))
       expect(text).toMatch(
-        /^numeric.derivative: options.scheme must be 'central' or 'forward', got a string \(/,
+        /^numeric.derivative: options.scheme must be 'central', 'forward' or 'richardson', got a string \(/,
       )
     },
   )
