@@ -45,7 +45,9 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     // 1,100 so that the network's n = 1,027 is counted too.
     countLimit: 1100,
     jacobianOutputs: { inputs: [1, 4], outputs: powersOf4(4, 16384) },
-    jacobianInputs: { outputs: 256, inputs: powersOf4(1, 1024) },
+    // m = 64: chunked forward mode carries up to 64 directions per pass, so
+    // with m = 256 reverse mode did not overtake it below n = 1,024.
+    jacobianInputs: { outputs: 64, inputs: powersOf4(1, 1024) },
     memorySizes: powersOf4(16, 16384),
     stepsPerDecade: 4,
     targets: {
