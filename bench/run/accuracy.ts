@@ -18,9 +18,10 @@ export function accuracySweep(stepsPerDecade: number): Accuracy {
   const points: AccuracyPoint[] = []
   for (let k = -16 * stepsPerDecade; k <= 0; k++) {
     const step = 10 ** (k / stepsPerDecade)
+    // A step too small to move x at all (numeric refuses it): no point to draw.
+    if (X + step === X) continue
     for (const scheme of ['forward', 'central'] as const) {
       const estimate = numeric.derivative(g, X, { scheme, step })
-      // A step too small to move x at all gives 0/0: no point to draw.
       if (!Number.isFinite(estimate)) continue
       points.push({
         scheme,
