@@ -27,6 +27,23 @@ const functions: Record<string, ScalarFn> = {
       m.div(m.asin(m.tanh(b)), m.cosh(c)),
       m.dot([a, b, 2], [c, 3, d]),
     ]),
+  'constants on either side and the first input as a second operand': (m, [a, b, c, d, e, f]) =>
+    m.sum([
+      m.div(2, m.sub(3, a)),
+      m.mul(b, a),
+      m.sum([c, 2, d]),
+      m.mul(e, m.sum([1, 2])),
+      m.add(f, m.dot([1, 2], [3, 4])),
+      m.pow(2, m.mul(a, 0.5)),
+    ]),
+  'a long loop whose recording outgrows every buffer (300 instructions, 200 constants)': (m, x) => {
+    let acc = m.constant(0)
+    for (let i = 0; i < 100; i++) {
+      const xi = x[i % x.length] as (typeof x)[number]
+      acc = m.add(acc, m.mul(100 + i, m.square(m.sub(xi, i / 100))))
+    }
+    return acc
+  },
 }
 
 const points = [
@@ -73,6 +90,11 @@ describe('a compiled gradient equals the dynamic reverse-mode gradient at every 
     expect(calls).toBe(1)
   })
 
+  it('an output that is an input itself (node 0) has gradient 1 there', () => {
+    const compiled = reverse.compile((_m, [a]) => a, [1, 2])
+    expect(compiled.valueAndGradient([5, 6])).toEqual({ value: 5, gradient: Float64Array.of(1, 0) })
+  })
+
   it('a constant function has a zero gradient and its value', () => {
     const compiled = reverse.compile(() => 7, [1, 2])
     expect(compiled.valueAndGradient([3, 4])).toEqual({ value: 7, gradient: new Float64Array(2) })
@@ -102,6 +124,17 @@ describe('control flow that depends on x is never replayed on the wrong branch',
     expect(compiled.recordings).toBe(3) // the same point again: nothing changed
   })
 
+  it('a read value that was NaN and is NaN again counts as unchanged; NaN against a number as changed', () => {
+    const reads = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      Number.isNaN(m.value(x)) ? m.neg(x) : m.mul(x, x)
+    const fromNaN = reverse.compile(reads, [Number.NaN])
+    expect(fromNaN.gradient([Number.NaN])[0]).toBe(-1)
+    expect(fromNaN.recordings).toBe(1)
+    const fromOne = reverse.compile(reads, [1])
+    expect(fromOne.gradient([Number.NaN])[0]).toBe(-1)
+    expect(fromOne.recordings).toBe(2)
+  })
+
   it("with { onValueChange: 'throw' } a changed read is a RangeError naming the values", () => {
     const compiled = reverse.compile(branchy, [1], { onValueChange: 'throw' })
     expect(compiled.gradient([1])[0]).toBe(2)
@@ -128,7 +161,16 @@ describe('bad input to compile and to a compiled gradient', () => {
     expect(() => reverse.compile((_m, x) => x as never, [1])).toThrow(
       'reverse.compile: f returned an array',
     )
+    expect(() => reverse.compile((m) => m.sin('x' as never), [1])).toThrow(
+      'reverse.compile: sin received a string ("x")',
+    )
     const compiled = reverse.compile(f, [1, 2])
+    expect(() => compiled.gradient([1, 'a'] as never)).toThrow(
+      'reverse.compiled.gradient: x[1] must be a number',
+    )
+    expect(() => compiled.valueAndGradient([1])).toThrow(
+      'reverse.compiled.valueAndGradient: x has length 1 but must have length 2',
+    )
     expect(() => compiled.gradient([1, 2, 3])).toThrow(
       new RangeError(
         'reverse.compiled.gradient: x has length 3 but must have length 2 (the length the function was compiled for).',
