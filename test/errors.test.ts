@@ -125,6 +125,24 @@ describe('functions that return the wrong thing', () => {
         `${label}: sum expects an array, got`,
       )
     })
+
+    it(`${s.name}: sum and dot name a bad element on either side, data first or parameters first`, () => {
+      expect(() => s.gradient((m, x) => m.sum([x[0], 'y'] as Any), [1])).toThrow(
+        `${label}: sum received a string ("y")`,
+      )
+      for (const bad of ['y', undefined, null, { value: 1, index: 0 }]) {
+        const shown = bad === undefined ? 'undefined' : bad === null ? 'null' : ''
+        expect(() => s.gradient((m, x) => m.dot(x, [1, bad] as Any), [1, 2])).toThrow(
+          `${label}: dot received ${shown}`,
+        )
+        expect(() => s.gradient((m, x) => m.dot([1, bad] as Any, x), [1, 2])).toThrow(
+          `${label}: dot received ${shown}`,
+        )
+        expect(() =>
+          s.gradient((m, x) => m.dot([bad, x[0]] as Any, [x[1], 1] as Any), [1, 2]),
+        ).toThrow(`${label}: dot received ${shown}`)
+      }
+    })
   }
 
   it('numeric: F whose output length changes with x is a RangeError', () => {
@@ -160,6 +178,17 @@ describe('values kept from one evaluation are refused in another', () => {
     expect(() => reverse.gradient(() => kept as Any, [3])).toThrow(
       'reverse.gradient: f returned a variable recorded in another evaluation',
     )
+    // The n-ary ops check every element, on either side of a dot.
+    for (const f of [
+      (m: Ops<unknown>, x: readonly unknown[]) => m.dot([x[0], kept], [1, 2]),
+      (m: Ops<unknown>, x: readonly unknown[]) => m.dot([1, 2], [x[0], kept]),
+      (m: Ops<unknown>, x: readonly unknown[]) => m.dot([1, kept], [x[0], 2]),
+      (m: Ops<unknown>, x: readonly unknown[]) => m.sum([x[0], kept]),
+    ]) {
+      expect(() => reverse.gradient(f as ScalarFn, [3])).toThrow(
+        /reverse\.gradient: (dot|sum) received a variable recorded in another evaluation/,
+      )
+    }
   })
 
   it('forward: a dual number from another pass is an error (no perturbation confusion)', () => {

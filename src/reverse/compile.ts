@@ -1,10 +1,9 @@
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
-import { numbers } from '../ops/index.js'
 import type { ScalarFn } from '../ops/types.js'
-import { BINARY_RULES, DOT, FIRST_BINARY, Program, SUM, UNARY_RULES } from './program.js'
+import { Program } from './program.js'
 import { ops, record, scalarOutput } from './recording.js'
-import type { Tape } from './tape.js'
+import { Replay } from './replay.js'
 
 export interface CompileOptions {
   /**
@@ -33,8 +32,7 @@ class Compiled implements CompiledGradient {
   recordings = 0
   readonly inputs: number
   private program = new Program()
-  private tape!: Tape
-  private values = new Float64Array(0)
+  private replay!: Replay
   /** The output's node, or -1 when the output is a constant. */
   private output = -1
   private constantOutput = 0
@@ -59,110 +57,51 @@ class Compiled implements CompiledGradient {
   private evaluate(label: string, xs: ArrayLike<number>): ValueAndGradient {
     const x = toVector(label, 'x', xs)
     checkLength(label, 'x', x, this.inputs, 'the length the function was compiled for')
-    this.replay(x)
+    this.replay.forward(x)
     const changed = this.changedRead()
     if (changed >= 0) {
       if (this.onValueChange === 'throw') {
         const { reads } = this.program
         throw new RangeError(
-          `${label}: the function read a value with m.value that is ${this.values[reads[changed] as number]} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+          `${label}: the function read a value with m.value that is ${this.replay.values[reads[changed] as number]} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
         )
       }
       this.recordAt(x)
     }
     if (this.output < 0)
       return { value: this.constantOutput, gradient: new Float64Array(this.inputs) }
-    const adjoint = this.tape.scratch()
-    adjoint[this.output] = 1
-    this.tape.backward(adjoint)
-    return { value: this.values[this.output] as number, gradient: adjoint.slice(0, this.inputs) }
+    const adjoint = this.replay.backward(this.output)
+    return {
+      value: this.replay.values[this.output] as number,
+      gradient: adjoint.slice(0, this.inputs),
+    }
   }
 
-  /** Records f at x: the program, a snapshot of the tape, and the values of every node. */
+  /** Records f at x: its program, from which `Replay` recomputes values and partials. */
   private recordAt(x: Float64Array): void {
     const program = new Program()
     record(
       'reverse.compile',
       x,
-      (inputs, tape) => {
+      (inputs) => {
         const out = scalarOutput('reverse.compile', 'f', this.f(ops, inputs))
         this.output = out.index
         this.constantOutput = out.value
-        this.tape = tape.snapshot()
       },
       program,
     )
     this.program = program
-    this.values = new Float64Array(this.tape.nodes)
+    this.replay = new Replay(program, this.inputs)
     this.recordings++
-    this.replay(x)
-  }
-
-  /**
-   * Recomputes every node's value and every edge's partial at x, in
-   * recording order, from the op table: the forward half of a gradient
-   * without calling the user's function or allocating.
-   */
-  private replay(x: Float64Array): void {
-    const { code, argEnd, args, constants, instructions } = this.program
-    const values = this.values
-    const partial = this.tape.partials
-    values.set(x)
-    const at = (ref: number) => (ref >= 0 ? (values[ref] as number) : (constants[~ref] as number))
-    let node = this.inputs
-    let e = 0
-    let start = 0
-    for (let i = 0; i < instructions; i++, node++) {
-      const c = code[i] as number
-      const end = argEnd[i] as number
-      if (c < FIRST_BINARY) {
-        const rule = UNARY_RULES[c] as (typeof UNARY_RULES)[number]
-        const a = at(args[start] as number)
-        const out = rule.value(a)
-        values[node] = out
-        partial[e++] = rule.partial(numbers, a, out)
-      } else if (c < SUM) {
-        const rule = BINARY_RULES[c - FIRST_BINARY] as (typeof BINARY_RULES)[number]
-        const ra = args[start] as number
-        const rb = args[start + 1] as number
-        const a = at(ra)
-        const b = at(rb)
-        const out = rule.value(a, b)
-        values[node] = out
-        if (ra >= 0) partial[e++] = rule.partialA(numbers, a, b, out)
-        if (rb >= 0) partial[e++] = rule.partialB(numbers, a, b, out)
-      } else if (c === SUM) {
-        // sum's partials are all 1 and were recorded so: only the value changes.
-        let total = 0
-        for (let j = start; j < end; j++) {
-          const r = args[j] as number
-          total += at(r)
-          if (r >= 0) e++
-        }
-        values[node] = total
-      } else if (c === DOT) {
-        // dot's partial with respect to each factor is the other factor.
-        let total = 0
-        for (let j = start; j < end; j += 2) {
-          const ra = args[j] as number
-          const rb = args[j + 1] as number
-          const a = at(ra)
-          const b = at(rb)
-          total += a * b
-          if (ra >= 0) partial[e++] = b
-          if (rb >= 0) partial[e++] = a
-        }
-        values[node] = total
-      }
-      start = end
-    }
+    this.replay.forward(x)
   }
 
   /** The position in `reads` of the first read value that differs now, or -1. */
   private changedRead(): number {
     const { reads } = this.program
     for (let k = 0; k < reads.length; k += 2) {
-      if (!sameValue(this.values[reads[k] as number] as number, reads[k + 1] as number)) return k
+      const now = this.replay.values[reads[k] as number] as number
+      if (!sameValue(now, reads[k + 1] as number)) return k
     }
     return -1
   }

@@ -3,7 +3,7 @@ import type { VectorFn } from '../ops/types.js'
 import { createTapeOps, type ReverseContext } from './ops.js'
 import type { Program } from './program.js'
 import { Tape } from './tape.js'
-import { TapeVar } from './variable.js'
+import { SESSION, TapeVar } from './variable.js'
 
 /*
  * Recording: running the user's function on tape variables, one tape per
@@ -57,7 +57,7 @@ export function record<R>(
 /** Reads one output of the evaluation being recorded: a variable of this session or a plain number. */
 export function output(label: string, name: string, r: unknown, index?: number): TapeVar {
   if (typeof r === 'number') return new TapeVar(r, -1, context.session)
-  if (r instanceof TapeVar && r.session === context.session) return r
+  if (r instanceof TapeVar && r[SESSION] === context.session) return r
   if (r instanceof TapeVar) {
     throw new TypeError(
       `${label}: ${name} returned a variable recorded in another evaluation (kept from an earlier call); return values computed in this call.`,

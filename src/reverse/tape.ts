@@ -57,6 +57,39 @@ export class Tape {
     this.open = true
   }
 
+  /**
+   * Room for `count` more edges, for an n-ary op that writes its edges
+   * straight into `parents` and `partials` from index `edges` and then calls
+   * `endEdges` (the widest ops, sum and dot, record this way: one capacity
+   * check per op rather than one per edge).
+   */
+  reserve(count: number): void {
+    while (this.edges + count > this.parent.length) this.growEdges()
+  }
+
+  /** The parent array for `reserve`'s writers; valid until the tape grows. */
+  get parents(): Int32Array {
+    return this.parent
+  }
+
+  /** The partial array for `reserve`'s writers; valid until the tape grows. */
+  get partials(): Float64Array {
+    return this.partial
+  }
+
+  /**
+   * Takes the edges written at `edges .. end-1` (after `reserve`) as the
+   * node's edges, marking the first; returns how many there were.
+   */
+  endEdges(end: number): number {
+    const count = end - this.edges
+    if (count > 0) {
+      this.parent[this.edges] = ~(this.parent[this.edges] as number)
+      this.edges = end
+    }
+    return count
+  }
+
   /** Closes the node being recorded, which has at least one edge, and returns its index. */
   endNode(): number {
     this.open = false
@@ -118,23 +151,6 @@ export class Tape {
       if (tp !== 0) t += (partial[e] as number) * tp
     }
     if (node >= this.inputs) tangent[node] = t
-  }
-
-  /** The edges' partials in recording order, for a compiled gradient to overwrite at a new point. */
-  get partials(): Float64Array {
-    return this.partial
-  }
-
-  /** A copy holding just the last recording, for a compiled gradient to keep while this tape is reused. */
-  snapshot(): Tape {
-    const copy = new Tape()
-    copy.parent = this.parent.slice(0, Math.max(1, this.edges))
-    copy.partial = this.partial.slice(0, Math.max(1, this.edges))
-    copy.sensitivity = new Float64Array(Math.max(1, this.nodes))
-    copy.nodes = this.nodes
-    copy.edges = this.edges
-    copy.inputs = this.inputs
-    return copy
   }
 
   /** Bytes the last recording used: 12 per edge (parent, partial) and 8 per node (its adjoint). */

@@ -36,6 +36,22 @@ const functions: Record<string, ScalarFn> = {
       m.add(f, m.dot([1, 2], [3, 4])),
       m.pow(2, m.mul(a, 0.5)),
     ]),
+  'dots of consecutive nodes times data, as a layer slices its weight rows (the replay fast path)':
+    (m, x) => {
+      const data = [0.5, 0, -2]
+      const waves = [
+        m.sin(x[0] as (typeof x)[number]),
+        m.sin(x[1] as (typeof x)[number]),
+        m.sin(x[2] as (typeof x)[number]),
+      ]
+      return m.sum([
+        m.tanh(m.dot(x.slice(0, 3), data)),
+        m.square(m.dot(data, x.slice(3, 6))),
+        m.dot([...x.slice(0, 3)].reverse(), data),
+        m.dot(waves, data),
+        m.dot([x[4], 2, x[5]] as (typeof x)[number][], data),
+      ])
+    },
   'a long loop whose recording outgrows every buffer (300 instructions, 200 constants)': (m, x) => {
     let acc = m.constant(0)
     for (let i = 0; i < 100; i++) {
