@@ -34,6 +34,21 @@ describe('the cost of a finite-difference gradient', () => {
   })
 })
 
+describe('Richardson extrapolation stops when its error estimate stops improving', () => {
+  it('on a linear function at 0 every central difference is exact, so it stops after one extrapolation: 4n + 1 evaluations', () => {
+    // At x = 0 the difference (h - (-h)) / (2h) is exactly 1 for every step, so the first
+    // extrapolated entry changes nothing, its error estimate is 0, and the next column cannot improve on it.
+    let evaluations = 0
+    const linear = <T>(m: Ops<T>, xs: readonly T[]) => {
+      evaluations++
+      return m.sum(xs)
+    }
+    const g = numeric.gradient(linear, [0, 0, 0, 0, 0], { scheme: 'richardson' })
+    expect(Array.from(g)).toEqual([1, 1, 1, 1, 1])
+    expect(evaluations).toBe(4 * 5 + 1)
+  })
+})
+
 describe('inputs are perturbed in place', () => {
   for (const scheme of ['central', 'forward', 'richardson'] as const) {
     it(`${scheme}: every evaluation of a gradient or Jacobian receives the same input array`, () => {
@@ -67,6 +82,19 @@ describe('inputs are perturbed in place', () => {
       expect(calls).toBeGreaterThanOrEqual(scheme === 'forward' ? 2 : 3)
     })
   }
+
+  it('every scheme: the array f was given is left at x when the call returns', () => {
+    for (const scheme of ['central', 'forward', 'richardson'] as const) {
+      const kept: (readonly unknown[])[] = []
+      const keep = <T>(m: Ops<T>, xs: readonly T[]) => {
+        kept.push(xs)
+        return [f(m, xs)]
+      }
+      numeric.jvp(keep, x, [1, 0.5, -1, 2, 0], { scheme })
+      numeric.gradient((m, xs) => keep(m, xs)[0] as never, x, { scheme })
+      for (const xs of kept) expect(Array.from(xs)).toEqual(x)
+    }
+  })
 
   it('the caller’s point is left unchanged', () => {
     const point = Float64Array.from(x)
