@@ -22,23 +22,26 @@ const at = (values: Float64Array, constants: Float64Array, ref: number) =>
   ref >= 0 ? (values[ref] as number) : (constants[~ref] as number)
 
 /**
- * For each instruction, the first node of a dot of consecutive nodes times
- * consecutive constants (operands x_s, c_k, x_{s+1}, c_{k+1}, ...), or -1.
+ * The first node of a dot whose operands are consecutive nodes times
+ * consecutive constants (x_s, c_k, x_{s+1}, c_{k+1}, ...), or -1. Recorded
+ * constants are numbered in order, so their refs ~k, ~(k+1), ... decrease.
  */
+function runStart(args: Int32Array, start: number, end: number): number {
+  const first = args[start] as number
+  const constant = args[start + 1] as number
+  if (first < 0 || constant >= 0) return -1
+  for (let j = start + 2, k = 1; j < end; j += 2, k++) {
+    if (args[j] !== first + k || args[j + 1] !== constant - k) return -1
+  }
+  return first
+}
+
+/** For each instruction, `runStart` of a dot, or -1. */
 function runsOfNodes(program: Program): Int32Array {
   const { code, argEnd, args, instructions } = program
   const runs = new Int32Array(instructions).fill(-1)
-  let start = 0
-  for (let i = 0; i < instructions; i++) {
-    const end = argEnd[i] as number
-    const first = args[start] as number
-    const constant = args[start + 1] as number
-    let run = code[i] === DOT && end > start && first >= 0 && constant < 0
-    for (let j = start, k = 0; run && j < end; j += 2, k++) {
-      run = args[j] === first + k && args[j + 1] === constant - k
-    }
-    if (run) runs[i] = first
-    start = end
+  for (let i = 0, start = 0; i < instructions; start = argEnd[i++] as number) {
+    if (code[i] === DOT) runs[i] = runStart(args, start, argEnd[i] as number)
   }
   return runs
 }

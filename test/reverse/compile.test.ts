@@ -52,6 +52,20 @@ const functions: Record<string, ScalarFn> = {
         m.dot([x[4], 2, x[5]] as (typeof x)[number][], data),
       ])
     },
+  'dots inside other ops, so their adjoints are not 1; a dot of one pair; a dot against its own reverse':
+    (m, [a, b, c, d, e, f]) =>
+      m.mul(
+        m.sum([
+          a as never,
+          m.tanh(m.dot([a, b, c] as never[], [d, m.sin(e as never), 2] as never[])),
+        ]),
+        m.add(
+          m.exp(m.dot([a, b, c] as never[], [c, b, a] as never[])),
+          m.sin(m.mul(3, m.dot([e] as never[], [f] as never[]))),
+        ),
+      ),
+  'a sum whose first operand is input 0 and an op on constants as the first instruction': (m, x) =>
+    m.mul(m.sum([1, 2]), m.sum([x[0] as never, m.mul(x[1] as never, x[0] as never)])),
   'a long loop whose recording outgrows every buffer (300 instructions, 200 constants)': (m, x) => {
     let acc = m.constant(0)
     for (let i = 0; i < 100; i++) {
@@ -81,6 +95,63 @@ describe('a compiled gradient equals the dynamic reverse-mode gradient at every 
       expect(compiled.recordings).toBe(1)
     })
   }
+
+  it('exact zeros are strong in the replay too: an infinite partial behind a zero weight adds nothing', () => {
+    // sqrt'(0) is infinite, but sqrt(x) reaches the output only through a factor 0 (chainTerm).
+    const f: ScalarFn = (m, [x, y]) =>
+      m.add(
+        m.mul(m.sqrt(x as never), 0),
+        m.add(m.dot([m.sqrt(x as never), y as never], [0, 1]), y as never),
+      )
+    const compiled = reverse.compile(f, [0, 1])
+    for (const x of [
+      [0, 1],
+      [0, 2],
+    ]) {
+      expect(Array.from(compiled.gradient(x))).toEqual([0, 2])
+      expect(compiled.gradient(x)).toEqual(reverse.gradient(f, x))
+    }
+  })
+
+  it('exact zeros are strong where the adjoint is infinite (sqrt at 0): zero partials and zero factors add nothing', () => {
+    const cases: [ScalarFn, number[], number[]][] = [
+      // unary: relu'(-1) = 0 times sqrt'(0) = infinity
+      [(m, [x]) => m.sqrt(m.relu(x as never)), [-1], [0]],
+      // binary: d/dx (x y) = y = 0 times infinity
+      [(m, [x, y]) => m.sqrt(m.mul(x as never, y as never)), [1, 0], [0, Number.POSITIVE_INFINITY]],
+      // a dot of consecutive inputs times data with a weight 0
+      [
+        (m, [x, y]) => m.sqrt(m.dot([x, y] as never[], [0, 1])),
+        [2, 0],
+        [0, Number.POSITIVE_INFINITY],
+      ],
+      // a dot of variables in another order, with a weight 0 and a factor whose value is 0
+      [
+        (m, [x, y, z, w]) => m.sqrt(m.dot([w, x, y] as never[], [0, z, z] as never[])),
+        [0, 0, 1, 5],
+        [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 0, 0],
+      ],
+    ]
+    for (const [f, x, expected] of cases) {
+      expect(Array.from(reverse.gradient(f, x))).toEqual(expected)
+      expect(Array.from(reverse.compile(f, x).gradient(x))).toEqual(expected)
+    }
+  })
+
+  it('an op whose partials are all 0 when recorded is still recorded: dot([x], [y]) and x y compiled at (0, 0)', () => {
+    for (const f of [
+      ((m, [x, y]) => m.dot([x] as never[], [y] as never[])) as ScalarFn,
+      ((m, [x, y]) => m.mul(x as never, y as never)) as ScalarFn,
+    ]) {
+      expect(Array.from(reverse.compile(f, [0, 0]).gradient([2, 3]))).toEqual([3, 2])
+    }
+  })
+
+  it('reading the value of a constant does not make a replay re-record', () => {
+    const compiled = reverse.compile((m, [x]) => m.mul(x as never, m.value(m.constant(2))), [1])
+    for (const x of [2, 3, 4]) expect(Array.from(compiled.gradient([x]))).toEqual([2])
+    expect(compiled.recordings).toBe(1)
+  })
 
   it('a partial that was zero when recorded is recomputed: d/dx (x y) at y = 3 after recording at y = 0', () => {
     const compiled = reverse.compile((m, [x, y]) => m.mul(x, y), [1, 0])
