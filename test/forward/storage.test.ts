@@ -113,6 +113,17 @@ describe('forward mode stores tangents only for values that depend on the direct
     const after = forward.gradient(f, x, { chunkSize: 2 })
     expect(after).toEqual(fresh)
     expect(after).toEqual(reverse.gradient(f, x))
+    // The same inside an enclosing pass, whose stored values put the inner passes higher up.
+    let nested: Float64Array | undefined
+    forward.derivative((m, t) => {
+      const kept = m.mul(m.sin(t), m.cos(t))
+      forward.gradient((n, y) => n.sum(y.map((yi) => n.cos(n.mul(yi, 3)))), [1, 2, 3, 4], {
+        chunkSize: 1,
+      })
+      nested = forward.gradient(f, x, { chunkSize: 2 })
+      return kept
+    }, 1)
+    expect(nested).toEqual(fresh)
   })
 
   it('the storage grows by doubling: a pass of 20,000 stored values reallocates it a handful of times', () => {
