@@ -55,6 +55,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
       at: 2000,
       network: { inputs: 64, hidden: 256, batch: 64 },
       note: null,
+      rounds: 3,
     },
   },
   quick: {
@@ -72,6 +73,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
       at: 2000,
       network: { inputs: 16, hidden: 64, batch: 16 },
       note: 'quick run: n stops at 10,000 (the full run goes to 100,000), and the network is 16 -> 64 tanh -> 1 with batch 16, not the 64 -> 256, batch 64 of the targets',
+      rounds: 2,
     },
   },
   smoke: {
@@ -91,6 +93,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
       at: 2000,
       network: { inputs: 8, hidden: 16, batch: 8 },
       note: 'smoke run: n stops at 1,000 (the full run goes to 100,000), and the network is 8 -> 16 tanh -> 1 with batch 8, not the 64 -> 256, batch 64 of the targets',
+      rounds: 1,
     },
   },
 }

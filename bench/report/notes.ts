@@ -23,9 +23,10 @@ export function methodNotes(r: Measured): string[] {
 /** How the performance targets were measured and judged; shown above their sentences. */
 export function targetNotes(r: Measured): string[] {
   const note = r.targetChecks?.note ?? null
+  const rounds = r.targetChecks?.rounds ?? 1
   return [
     ...(note === null ? [] : [`This is a ${note}.`]),
-    'Each target is a ratio of medians, each side timed in its own fresh Node process ("plain" is the same generic function evaluated as f(plain, x)); the spread runs from the first quartile of one side over the third quartile of the other to the reverse. Every case is checked before it is timed: plain values and compiled gradients against reverse mode to 1e-12, the others to their tolerances below. A target is "met" or "not met (measured X, target Y)"; none is left out.',
+    `Each target is a ratio of medians, each side timed in its own fresh Node process ("plain" is the same generic function evaluated as f(plain, x))${rounds > 1 ? `, ${rounds} times: every method's process ran once per round, the ${rounds} rounds one after another, and each case's samples from all rounds were pooled, so that each side's median spans the whole run rather than one moment of a shared machine` : ''}; the spread runs from the first quartile of one side over the third quartile of the other to the reverse. Every case is checked before it is timed: plain values and compiled gradients against reverse mode to 1e-12, the others to their tolerances below. A target is "met" or "not met (measured X, target Y)"; none is left out.`,
     "The compiled gradient's safety property (a value read with m.value that changes at replay re-records or throws, never returning the gradient of the wrong branch) is not a speed number: it is checked by test/reverse/compile.test.ts, not here.",
   ]
 }

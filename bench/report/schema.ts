@@ -181,6 +181,8 @@ export interface TargetCase {
 export interface TargetChecks {
   /** What this run measured short of the targets' own sizes (quick and smoke runs), or null. */
   readonly note: string | null
+  /** Fresh processes per method whose samples were pooled for each timed target case. */
+  readonly rounds: number
   /** tapeStats() after one reverse gradient, and countingOps' ops of one plain evaluation. */
   readonly tape: readonly {
     readonly workload: string

@@ -137,6 +137,7 @@ const results = object({
   ),
   targetChecks: object({
     note: nullable(str),
+    rounds: num,
     tape: array(object({ workload: str, n: num, nodes: num, edges: num, bytes: num, ops: num })),
     richardson: array(object({ function: str, n: num, error: num })),
     evaluations: array(object({ workload: str, n: num, calls: num, ops: num, plainOps: num })),

@@ -77,12 +77,18 @@ function evaluations(n: number): TargetChecks['evaluations'][number] {
 }
 
 /** Every non-timed target measurement; `at` is the n of the tape, `small` that of the Richardson gradients. */
-export function targetChecks(at: number, shape: NetworkShape, note: string | null): TargetChecks {
+export function targetChecks(
+  at: number,
+  shape: NetworkShape,
+  note: string | null,
+  rounds: number,
+): TargetChecks {
   const small = 20
   // Richardson differences take up to 20n + 1 evaluations: a small network (n = 57) keeps that short.
   const smallNetwork = { inputs: 4, hidden: 8, batch: 8 }
   return {
     note,
+    rounds,
     tape: [tape('rosenbrock', at, shape), tape('network', at, shape)],
     richardson: richardson(small, smallNetwork),
     // Counting every op of 2n + 1 evaluations costs n^2: small sizes suffice.

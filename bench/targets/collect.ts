@@ -1,5 +1,6 @@
 import type { Plan } from '../config.js'
-import type { TargetCase, TargetChecks, TimedCase } from '../report/schema.js'
+import type { TargetCase, TargetChecks, TimedCase, Timing } from '../report/schema.js'
+import { summarize } from '../run/measure.js'
 import { describeTask, runInWorker } from '../run/pool.js'
 import { parameterCount } from '../workloads/network.js'
 import { targetReference } from './calls.js'
@@ -8,10 +9,10 @@ import { evaluateTargets } from './evaluate.js'
 import { targetJobs } from './plan.js'
 
 /**
- * Runs the performance targets' timed cases, one fresh process per
- * workload and method, then their non-timed checks in this process, and
- * judges every target. Timed cases are reported through `onTimed`, which
- * adds them to the results' timings.
+ * Runs the performance targets' timed cases, one fresh process per method,
+ * `rounds` times over, then their non-timed checks in this process, and
+ * judges every target. Each timed case, its samples pooled over the rounds,
+ * is reported through `onTimed`, which adds it to the results' timings.
  */
 export async function collectTargets(
   plan: Plan,
@@ -22,25 +23,49 @@ export async function collectTargets(
   const sizes = plan.targets
   const networkSize = parameterCount(sizes.network)
   const jobs = targetJobs(sizes, networkSize)
-  for (const [k, job] of jobs.entries()) {
-    const task = {
-      kind: 'target' as const,
-      ...job,
-      network: sizes.network,
-      references: job.series.map(({ workload, sizes: ns }) =>
-        ns.map((n) => targetReference(workload, job.method, n, sizes.network)),
-      ),
-      settings: plan.settings,
+  const rounds = new Map<string, TimedCase[]>()
+  for (let round = 1; round <= sizes.rounds; round++) {
+    for (const [k, job] of jobs.entries()) {
+      const task = {
+        kind: 'target' as const,
+        ...job,
+        network: sizes.network,
+        references: job.series.map(({ workload, sizes: ns }) =>
+          ns.map((n) => targetReference(workload, job.method, n, sizes.network)),
+        ),
+        settings: plan.settings,
+      }
+      const of = sizes.rounds > 1 ? `, round ${round} of ${sizes.rounds}` : ''
+      progress(`targets [${k + 1}/${jobs.length}${of}] ${describeTask(task)} (fresh process)`)
+      await runInWorker(task, (message) => {
+        if (message.type !== 'timed') return
+        const c = message.result
+        const key = `${c.workload} ${c.method} ${c.n} ${c.m}`
+        rounds.set(key, [...(rounds.get(key) ?? []), c])
+      }).catch((e: unknown) => failures.push(String(e)))
     }
-    progress(`targets [${k + 1}/${jobs.length}] ${describeTask(task)} (fresh process)`)
-    await runInWorker(task, (message) => {
-      if (message.type === 'timed') onTimed(message.result)
-    }).catch((e: unknown) => failures.push(String(e)))
   }
+  for (const cases of rounds.values()) onTimed(pooled(cases))
   progress('targets: tape bytes, Richardson errors and evaluation counts, in this process')
-  const checks = targetChecks(sizes.at, sizes.network, sizes.note)
+  const checks = targetChecks(sizes.at, sizes.network, sizes.note, sizes.rounds)
   return {
     checks,
     judge: (timings) => evaluateTargets(timings, checks, sizes, networkSize),
   }
+}
+
+/**
+ * One case from its rounds: the samples of all rounds together, or the
+ * first round that did not time it (with its reason), so that a case is
+ * timed only if every round timed it.
+ */
+function pooled(cases: readonly TimedCase[]): TimedCase {
+  const first = cases[0] as TimedCase
+  const untimed = cases.find((c) => c.timing === null)
+  if (untimed !== undefined) return untimed
+  const worst = cases.reduce((w, c) =>
+    (c.verification?.error ?? 0) > (w.verification?.error ?? 0) ? c : w,
+  )
+  const samples = cases.flatMap((c) => (c.timing as Timing).samples)
+  return { ...first, verification: worst.verification, timing: summarize(samples) }
 }

@@ -24,6 +24,13 @@ export interface TargetSizes {
   readonly network: NetworkShape
   /** What this mode measures short of the targets' own sizes, or null. */
   readonly note: string | null
+  /**
+   * How many times every target job runs, each time in a fresh process, the
+   * rounds one after another; a case's samples from all rounds are pooled.
+   * On a shared machine whose speed drifts over minutes, this spreads each
+   * side of a ratio over the whole run instead of one moment of it.
+   */
+  readonly rounds: number
 }
 
 /**
