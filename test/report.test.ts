@@ -80,6 +80,15 @@ describe('npm run report -- --smoke', () => {
     }
   })
 
+  it('should give every Markdown table row as many cells as its header', () => {
+    const tables = markdown.split(/\n\n+/).filter((block) => block.startsWith('| '))
+    expect(tables.length).toBeGreaterThan(5)
+    for (const table of tables) {
+      const cells = table.split('\n').map((row) => row.split(' | ').length)
+      expect(new Set(cells).size, table.split('\n')[0]).toBe(1)
+    }
+  })
+
   it('should hold no external URL in the page, so it opens offline', () => {
     expect(html).not.toMatch(/https?:\/\//)
     expect(html).not.toMatch(/<script|<link|<img|<iframe/i)

@@ -141,6 +141,7 @@ export function tables(r: Measured): Table[] {
     header: [
       'n',
       'strategy',
+      'measured',
       'live at end of f',
       'tape bytes',
       'tape nodes',
