@@ -26,7 +26,8 @@ export interface ReverseContext extends OpsContext {
 }
 
 function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
-  if (a instanceof TapeVar && a[SESSION] === context.session) return a
+  // The session key is a module symbol: only a TapeVar of this evaluation has it set to this session.
+  if ((a as TapeVar | null | undefined)?.[SESSION] === context.session) return a as TapeVar
   if (a instanceof TapeVar) {
     throw new TypeError(
       `${context.label}: ${op} received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.`,
@@ -112,7 +113,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         }
         if (program !== null) program.operand(x.index, x.value)
       }
-      return node(value, tape.endEdges(e), SUM)
+      return node(value, tape.wrote(e), SUM)
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
@@ -121,7 +122,11 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       // the likely case first measured 1.7x faster per pair than the type
       // tests of the other ops. A call with data on the left is swapped, which
       // changes neither the value (a * b is b * a exactly) nor the partials.
-      if (typeof xs[0] === 'number') [xs, ys] = [ys, xs]
+      if (typeof xs[0] === 'number') {
+        const data = xs
+        xs = ys
+        ys = data
+      }
       const { tape, program, session } = context
       tape.reserve(2 * xs.length)
       const parents = tape.parents
@@ -130,7 +135,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       let value = 0
       let e = tape.edges
       for (let i = 0; i < xs.length; i++) {
-        // Typed as what the fast paths expect; anything else reaches `constant`.
+        // Typed as what the fast paths expect; anything else reaches `dotConstant`.
         const a = xs[i] as TapeVar | undefined
         const b = ys[i] as TapeVar | number | undefined
         let av: number
@@ -160,7 +165,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
           program.operand(bi, bv)
         }
       }
-      return node(value, tape.endEdges(e), DOT)
+      return node(value, tape.wrote(e), DOT)
     },
   }
   for (const name of UNARY_OPS) {

@@ -30,14 +30,14 @@ export class Tape {
   edges = 0
   /** Nodes without edges at the start of the tape. */
   inputs = 0
-  /** Whether the node being recorded has an edge yet. */
-  private open = false
+  /** Where the node being recorded has its first edge: the edge count when the last node closed. */
+  private nodeStart = 0
 
   reset(): void {
     this.nodes = 0
     this.edges = 0
     this.inputs = 0
-    this.open = false
+    this.nodeStart = 0
   }
 
   /** Adds an input node (only before any op is recorded) and returns its index. */
@@ -51,16 +51,15 @@ export class Tape {
   /** Adds an edge to the node being recorded: d(node)/d(parent) = partial. */
   addEdge(parent: number, partial: number): void {
     if (this.edges === this.parent.length) this.growEdges()
-    this.parent[this.edges] = this.open ? parent : ~parent
+    this.parent[this.edges] = parent
     this.partial[this.edges] = partial
     this.edges++
-    this.open = true
   }
 
   /**
    * Room for `count` more edges, for an n-ary op that writes its edges
    * straight into `parents` and `partials` from index `edges` and then calls
-   * `endEdges` (the widest ops, sum and dot, record this way: one capacity
+   * `wrote` (the widest ops, sum and dot, record this way: one capacity
    * check per op rather than one per edge).
    */
   reserve(count: number): void {
@@ -77,22 +76,20 @@ export class Tape {
     return this.partial
   }
 
-  /**
-   * Takes the edges written at `edges .. end-1` (after `reserve`) as the
-   * node's edges, marking the first; returns how many there were.
-   */
-  endEdges(end: number): number {
+  /** Takes the edges written at `edges .. end-1` (after `reserve`); returns how many there were. */
+  wrote(end: number): number {
     const count = end - this.edges
-    if (count > 0) {
-      this.parent[this.edges] = ~(this.parent[this.edges] as number)
-      this.edges = end
-    }
+    this.edges = end
     return count
   }
 
-  /** Closes the node being recorded, which has at least one edge, and returns its index. */
+  /**
+   * Closes the node being recorded, which has at least one edge, marking its
+   * first edge, and returns its index.
+   */
   endNode(): number {
-    this.open = false
+    this.parent[this.nodeStart] = ~(this.parent[this.nodeStart] as number)
+    this.nodeStart = this.edges
     return this.nodes++
   }
 
