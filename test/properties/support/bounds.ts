@@ -66,12 +66,24 @@ export function centralDifferenceBound(
   const c = taylor(e, x, v)
   const [c3, c4] = largestCoefficients(e, x, v, [-h, -h / 2, 0, h / 2, h])
   const truncation = h * h * (c3 + h * c4)
-  const errorAt = (t: number) => {
-    const p = x.map((xj, j) => xj + t * (v[j] as number))
-    return magnitude(e, p, pointRounded ? p.map((pj) => (EPS / 2) * Math.abs(pj)) : undefined).error
-  }
+  const errorAt = (t: number) => roundingAt(e, x, v, t, pointRounded)
   const rounding = (errorAt(h) + errorAt(-h)) / (2 * h)
   return 2 * truncation + rounding + EPS * Math.abs(c[1] as number)
+}
+
+/**
+ * The rounding error E of evaluating e at x + t v, including half an ulp of
+ * each coordinate when the point itself was rounded.
+ */
+function roundingAt(
+  e: Expr,
+  x: readonly number[],
+  v: readonly number[],
+  t: number,
+  pointRounded: boolean,
+): number {
+  const p = x.map((xj, j) => xj + t * (v[j] as number))
+  return magnitude(e, p, pointRounded ? p.map((pj) => (EPS / 2) * Math.abs(pj)) : undefined).error
 }
 
 /** The default central step of `numeric` at coordinate value xj: eps^(1/3) max(1, |xj|). */
@@ -93,10 +105,7 @@ export function forwardDifferenceBound(
   const c = taylor(e, x, v)
   const [c2, c3] = largestCoefficients(e, x, v, [0, h / 2, h], 2)
   const truncation = h * (c2 + h * c3)
-  const errorAt = (t: number) => {
-    const p = x.map((xj, j) => xj + t * (v[j] as number))
-    return magnitude(e, p, pointRounded ? p.map((pj) => (EPS / 2) * Math.abs(pj)) : undefined).error
-  }
+  const errorAt = (t: number) => roundingAt(e, x, v, t, pointRounded)
   return 2 * truncation + (errorAt(h) + errorAt(0)) / h + EPS * Math.abs(c[1] as number)
 }
 
