@@ -47,6 +47,11 @@ export class Program {
   constantCount = 0
   /** Nodes whose value the function read with `m.value`, and the value it read: [node, value, ...]. */
   readonly reads: number[] = []
+  /** `constantCount` when the instruction being recorded began. */
+  private firstConstant = 0
+  /** The constants of the last dot that recorded any: `constants[sharedStart .. + sharedCount - 1]`. */
+  private sharedStart = 0
+  private sharedCount = 0
 
   /** Appends an operand of the instruction being recorded: a node index, or a constant's value. */
   operand(index: number, value: number): void {
@@ -61,6 +66,8 @@ export class Program {
 
   /** Closes the instruction whose operands were just appended. */
   end(code: number): void {
+    if (code === DOT) this.shareConstants()
+    this.firstConstant = this.constantCount
     if (this.instructions === this.code.length) {
       this.code = grow(this.code)
       this.argEnd = grow(this.argEnd)
@@ -72,6 +79,37 @@ export class Program {
   /** Drops the operands appended since the last instruction: the op turned out to be a constant. */
   discard(): void {
     this.argCount = this.instructions === 0 ? 0 : (this.argEnd[this.instructions - 1] as number)
+    this.constantCount = this.firstConstant
+  }
+
+  /**
+   * Stores a dot's constants once when they repeat the last dot's: a network
+   * multiplies every weight row by the same example, and recording that row
+   * again for each hidden unit would make the program's constants (and the
+   * memory each replay streams through) as large as the weights times the
+   * batch. Equal means the same numbers, zeros' signs included; the operands
+   * are renumbered in order, so a run of constants stays a run.
+   */
+  private shareConstants(): void {
+    const start = this.firstConstant
+    const count = this.constantCount - start
+    if (count === 0) return
+    const { constants, sharedStart } = this
+    let same = count === this.sharedCount
+    for (let k = 0; same && k < count; k++) {
+      same = Object.is(constants[start + k], constants[sharedStart + k])
+    }
+    if (!same) {
+      this.sharedStart = start
+      this.sharedCount = count
+      return
+    }
+    const first = this.instructions === 0 ? 0 : (this.argEnd[this.instructions - 1] as number)
+    for (let j = first; j < this.argCount; j++) {
+      const ref = this.args[j] as number
+      if (ref < 0) this.args[j] = ~(~ref - start + sharedStart)
+    }
+    this.constantCount = start
   }
 
   /** Notes that the function read node `index`'s value, so its control flow may depend on it. */
