@@ -14,7 +14,12 @@ import { BINARY_RULES, DOT, FIRST_BINARY, type Program, SUM, UNARY_RULES } from 
  * partials at all (1, and the other factor's value), and lets the commonest
  * dot of a network, a run of consecutive nodes (a weight row sliced from the
  * parameters) times a run of recorded constants (the data), become two
- * strided loops: the same work as hand-written backpropagation.
+ * strided loops: the same work as hand-written backpropagation. Four such
+ * dots over the same constants (four weight rows times one example; the
+ * program stores an example once) run side by side: one load of each
+ * constant for four rows and four independent sums, which the processor
+ * overlaps. Each sum still adds its products in recorded order, so the
+ * values are the ones computed a dot at a time.
  */
 
 /** An operand's value: a node's (ref >= 0) or the constant `constants[~ref]`. */
@@ -37,13 +42,80 @@ function runStart(args: Int32Array, start: number, end: number): number {
 }
 
 /** For each instruction, `runStart` of a dot, or -1. */
-function runsOfNodes(program: Program): Int32Array {
+export function runsOfNodes(program: Program): Int32Array {
   const { code, argEnd, args, instructions } = program
   const runs = new Int32Array(instructions).fill(-1)
   for (let i = 0, start = 0; i < instructions; start = argEnd[i++] as number) {
     if (code[i] === DOT) runs[i] = runStart(args, start, argEnd[i] as number)
   }
   return runs
+}
+
+/** How many run dots a group computes side by side. */
+const GROUP = 4
+/** How far after its first dot a group's last may be: a layer's unit is a dot and a few ops. */
+const WINDOW = 32
+/** `groups.of[i]` of a group's later dots: computed with the first. */
+export const LATER = -2
+
+/** Whether instruction operands `args[start .. end-1]` include a node in [lo, hi). */
+function reads(args: Int32Array, start: number, end: number, lo: number, hi: number): boolean {
+  for (let j = start; j < end; j++) {
+    const r = args[j] as number
+    if (r >= lo && r < hi) return true
+  }
+  return false
+}
+
+/**
+ * Groups of GROUP run dots that can run side by side: the dots of a layer
+ * times one example. A group's dots have one length and the same constants,
+ * their rows follow one another in one range of nodes recorded before the
+ * group, and no instruction between them reads that range. So computing the
+ * group's values at its first dot reads only final values, and adding all
+ * its adjoints at its first dot (when the backward pass reaches it, every
+ * later instruction has added to the dots' own adjoints) adds to each row's
+ * nodes exactly what the dots added one at a time, in the same order
+ * relative to every other instruction: the same numbers, bitwise.
+ *
+ * `of[i]` is the group number of a group's first dot, LATER for its other
+ * dots, -1 otherwise; `members` lists each group's instructions.
+ */
+export function groupsOfRuns(
+  program: Program,
+  runs: Int32Array,
+  inputs: number,
+): { of: Int32Array; members: Int32Array } {
+  const { argEnd, args, instructions } = program
+  const of = new Int32Array(instructions).fill(-1)
+  const members: number[] = []
+  const startOf = (i: number) => (i === 0 ? 0 : (argEnd[i - 1] as number))
+  for (let i = 0; i < instructions; i++) {
+    const first = runs[i] as number
+    if (first < 0 || of[i] !== -1) continue
+    const start = startOf(i)
+    const length = ((argEnd[i] as number) - start) >> 1
+    const constants = args[start + 1] as number
+    const rowsEnd = first + GROUP * length
+    if (rowsEnd > inputs + i) continue
+    const found = [i]
+    for (let j = i + 1; j < instructions && j <= i + WINDOW && found.length < GROUP; j++) {
+      const s = startOf(j)
+      const end = argEnd[j] as number
+      const next =
+        runs[j] === first + found.length * length &&
+        end - s === 2 * length &&
+        args[s + 1] === constants &&
+        of[j] === -1
+      if (next) found.push(j)
+      else if (reads(args, s, end, first, rowsEnd)) break
+    }
+    if (found.length < GROUP) continue
+    of[i] = members.length / GROUP
+    for (let t = 1; t < GROUP; t++) of[found[t] as number] = LATER
+    members.push(...found)
+  }
+  return { of, members: Int32Array.from(members) }
 }
 
 export class Replay {
@@ -53,6 +125,7 @@ export class Replay {
   private readonly partials: Float64Array
   private readonly adjoint: Float64Array
   private readonly runs: Int32Array
+  private readonly groups: { readonly of: Int32Array; readonly members: Int32Array }
 
   constructor(
     private readonly program: Program,
@@ -62,18 +135,47 @@ export class Replay {
     this.adjoint = new Float64Array(inputs + program.instructions)
     this.partials = new Float64Array(2 * program.instructions)
     this.runs = runsOfNodes(program)
+    this.groups = groupsOfRuns(program, this.runs, inputs)
   }
 
   /** Recomputes every value and partial at x, in recording order, from the op table. */
   forward(x: Float64Array): void {
     const { code, argEnd, args, constants, instructions } = this.program
-    const { values, partials, runs } = this
+    const { values, partials, runs, inputs } = this
+    const { of, members } = this.groups
     values.set(x)
     let start = 0
-    for (let i = 0, node = this.inputs; i < instructions; i++, node++) {
+    for (let i = 0, node = inputs; i < instructions; i++, node++) {
       const c = code[i] as number
       const end = argEnd[i] as number
-      if (c < FIRST_BINARY) {
+      const group = of[i] as number
+      if (group >= 0) {
+        // Four dots of a group, each summed in recorded order: see groupsOfRuns.
+        const length = (end - start) >> 1
+        const k0 = ~(args[start + 1] as number)
+        const m = GROUP * group
+        const r0 = runs[members[m] as number] as number
+        const r1 = runs[members[m + 1] as number] as number
+        const r2 = runs[members[m + 2] as number] as number
+        const r3 = runs[members[m + 3] as number] as number
+        let t0 = 0
+        let t1 = 0
+        let t2 = 0
+        let t3 = 0
+        for (let k = 0; k < length; k++) {
+          const constant = constants[k0 + k] as number
+          t0 += (values[r0 + k] as number) * constant
+          t1 += (values[r1 + k] as number) * constant
+          t2 += (values[r2 + k] as number) * constant
+          t3 += (values[r3 + k] as number) * constant
+        }
+        values[inputs + (members[m] as number)] = t0
+        values[inputs + (members[m + 1] as number)] = t1
+        values[inputs + (members[m + 2] as number)] = t2
+        values[inputs + (members[m + 3] as number)] = t3
+      } else if (group === LATER) {
+        // computed with its group's first dot
+      } else if (c < FIRST_BINARY) {
         const rule = UNARY_RULES[c] as (typeof UNARY_RULES)[number]
         const a = at(values, constants, args[start] as number)
         const out = rule.value(a)
@@ -121,14 +223,21 @@ export class Replay {
    */
   backward(output: number): Float64Array {
     const { code, argEnd, args, constants, instructions } = this.program
-    const { values, partials, adjoint, runs } = this
+    const { values, partials, adjoint, runs, inputs } = this
+    const { of, members } = this.groups
     adjoint.fill(0)
     adjoint[output] = 1
-    for (let i = instructions - 1, node = this.inputs + i; i >= 0; i--, node--) {
+    for (let i = instructions - 1, node = inputs + i; i >= 0; i--, node--) {
       const g = adjoint[node] as number
       const start = i === 0 ? 0 : (argEnd[i - 1] as number)
       const end = argEnd[i] as number
       const c = code[i] as number
+      const group = of[i] as number
+      if (group === LATER) continue
+      if (group >= 0) {
+        this.backwardGroup(group, ((end - start) >> 1) - 1, ~(args[start + 1] as number))
+        continue
+      }
       if (g === 0) continue
       if (c < SUM) {
         for (let j = end - 1; j >= start; j--) {
@@ -161,5 +270,49 @@ export class Replay {
       }
     }
     return adjoint
+  }
+
+  /**
+   * A group's dots, at its first: each row's nodes get `constant * adjoint`
+   * of their dot, k from last to first as on the tape. A dot whose adjoint is
+   * 0 adds nothing (exact zeros are strong), so the loop covers the dots
+   * with non-zero adjoints only.
+   */
+  private backwardGroup(group: number, last: number, k0: number): void {
+    const { adjoint, runs, inputs } = this
+    const { members } = this.groups
+    const m = GROUP * group
+    const g0 = adjoint[inputs + (members[m] as number)] as number
+    const g1 = adjoint[inputs + (members[m + 1] as number)] as number
+    const g2 = adjoint[inputs + (members[m + 2] as number)] as number
+    const g3 = adjoint[inputs + (members[m + 3] as number)] as number
+    const r0 = runs[members[m] as number] as number
+    const r1 = runs[members[m + 1] as number] as number
+    const r2 = runs[members[m + 2] as number] as number
+    const r3 = runs[members[m + 3] as number] as number
+    const { constants } = this.program
+    if (g0 !== 0 && g1 !== 0 && g2 !== 0 && g3 !== 0) {
+      for (let k = last; k >= 0; k--) {
+        const p = constants[k0 + k] as number
+        if (p === 0) continue
+        adjoint[r3 + k] = (adjoint[r3 + k] as number) + p * g3
+        adjoint[r2 + k] = (adjoint[r2 + k] as number) + p * g2
+        adjoint[r1 + k] = (adjoint[r1 + k] as number) + p * g1
+        adjoint[r0 + k] = (adjoint[r0 + k] as number) + p * g0
+      }
+      return
+    }
+    for (const [g, r] of [
+      [g3, r3],
+      [g2, r2],
+      [g1, r1],
+      [g0, r0],
+    ] as const) {
+      if (g === 0) continue
+      for (let k = last; k >= 0; k--) {
+        const p = constants[k0 + k] as number
+        if (p !== 0) adjoint[r + k] = (adjoint[r + k] as number) + p * g
+      }
+    }
   }
 }
