@@ -1,4 +1,4 @@
-import { formatValue } from './format.js'
+import { formatAgainst, formatValue } from './format.js'
 import { type Measured, Sentence } from './quote.js'
 import type { Finding } from './schema.js'
 
@@ -24,7 +24,7 @@ export function targetFindings(r: Measured): Finding[] {
     const verdict =
       t.verdict === 'met'
         ? 'met'
-        : `not met (measured ${formatValue(t.unit, t.measured)}, target ${formatValue(t.unit, t.target)})`
+        : `not met (measured ${formatAgainst(t.unit, t.measured, t.target)}, target ${formatValue(t.unit, t.target)})`
     return s.finding(
       'targets',
       `${t.title}: ${measured}${spread}${detail(r, t.id, s)}; target ${target}: ${verdict}.`,

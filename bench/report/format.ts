@@ -27,6 +27,26 @@ export function bytes(b: number): string {
 }
 
 /** The one formatter per unit, shared by the sentences, the tables and the test that checks them. */
+/**
+ * A measured value next to its target: as `formatValue`, with more digits
+ * when the two would otherwise print alike (3.006x against a target of 3x
+ * must not read "measured 3.0x, target 3.0x: not met").
+ */
+export function formatAgainst(unit: Unit, value: number, target: number): string {
+  const shown = formatValue(unit, value)
+  if (value === target || shown !== formatValue(unit, target)) return shown
+  if (unit !== 'ratio' && unit !== 'percent') return shown
+  const scaled = unit === 'percent' ? value * 100 : value
+  const suffix = unit === 'percent' ? '%' : 'x'
+  const goal = formatValue(unit, target).slice(0, -1)
+  for (let digits = 3; digits <= 8; digits++) {
+    const more = significant(scaled, digits)
+    if (Number(more.replaceAll(',', '')) !== Number(goal.replaceAll(',', '')))
+      return `${more}${suffix}`
+  }
+  return shown
+}
+
 export function formatValue(unit: Unit, value: number): string {
   switch (unit) {
     case 'seconds':

@@ -1,7 +1,7 @@
 import { METHOD_LABEL } from '../run/methods.js'
 import { TARGET_TITLE, TARGET_WORKLOADS } from '../targets/plan.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
-import { bytes, formatValue, seconds } from './format.js'
+import { bytes, formatAgainst, formatValue, seconds } from './format.js'
 import type { Measured } from './quote.js'
 import type { Method, TimedCase } from './schema.js'
 
@@ -69,7 +69,9 @@ function targetTable(r: Measured): Table {
     rows: (r.targets ?? []).map((t) => [
       t.group,
       t.title,
-      t.measured === null ? (t.reason ?? 'not measured') : formatValue(t.unit, t.measured),
+      t.measured === null
+        ? (t.reason ?? 'not measured')
+        : formatAgainst(t.unit, t.measured, t.target),
       t.low === null || t.high === null
         ? '—'
         : `${formatValue(t.unit, t.low)}–${formatValue(t.unit, t.high)}`,
