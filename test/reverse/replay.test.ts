@@ -99,36 +99,37 @@ describe('groups of dots computed side by side', () => {
     })
   })
 
+  /** Biases at inputs 15.., except that the second unit's add reads `input`. */
+  const readingAt = (input: number) => (j: number) => (j === 1 ? input : 15 + j)
+  const bias = (j: number) => 15 + j
+
   it('are not formed when an op between the dots reads a row, rows overlap or are out of order, or there are only three', () => {
-    // The second unit's add reads input 4, in the third row: no group may start at the first dot.
-    const reading = layer(5, (j) => (j === 1 ? 7 : 15 + j))
-    expect(groupsOf(reading, 20).members).toEqual([])
-    expect(
-      groupsOf(
-        layer(
-          4,
-          (j) => 15 + j,
-          (j) => 2 * j,
-        ),
-        20,
-      ).members,
-    ).toEqual([])
-    expect(
-      groupsOf(
-        layer(
-          4,
-          (j) => 15 + j,
-          (j) => 9 - 3 * j,
-        ),
-        20,
-      ).members,
-    ).toEqual([])
-    expect(
-      groupsOf(
-        layer(3, (j) => 15 + j),
-        20,
-      ).members,
-    ).toEqual([])
+    // The rows of a group starting at the first dot would be inputs 0..11: reading 7, or
+    // either end, 0 or 11, between its dots stops it; reading 12 (the fifth row) does not.
+    // Reading 0 leaves the next four dots (rows 3..14) free to form a group.
+    expect(groupsOf(layer(5, readingAt(7)), 20).members).toEqual([])
+    expect(groupsOf(layer(5, readingAt(0)), 20).members).toEqual([2, 4, 6, 8])
+    expect(groupsOf(layer(5, readingAt(11)), 20).members).toEqual([])
+    expect(groupsOf(layer(5, readingAt(12)), 20).members).toEqual([0, 2, 4, 6])
+    const overlapping = (j: number) => 2 * j
+    const descending = (j: number) => 9 - 3 * j
+    expect(groupsOf(layer(4, bias, overlapping), 20).members).toEqual([])
+    expect(groupsOf(layer(4, bias, descending), 20).members).toEqual([])
+    expect(groupsOf(layer(3, bias), 20).members).toEqual([])
+  })
+
+  it('are not formed over different constants or lengths, or over rows that reach the dots themselves', () => {
+    const mixed = new Program()
+    for (let j = 0; j < 4; j++) recordDot(mixed, 3 * j, j === 2 ? [0.5, 2, 1] : [0.5, 2, -1])
+    expect(groupsOf(mixed, 12).members).toEqual([])
+    const short = new Program()
+    for (let j = 0; j < 4; j++) recordDot(short, 3 * j, j === 3 ? [0.5, 2] : [0.5, 2, -1])
+    expect(groupsOf(short, 12).members).toEqual([])
+    // With 10 inputs, the fourth row would be nodes 9..11, and node 10 is the first dot's own value.
+    const reaching = new Program()
+    for (let j = 0; j < 4; j++) recordDot(reaching, 3 * j, [0.5, 2, -1])
+    expect(groupsOf(reaching, 10).members).toEqual([])
+    expect(groupsOf(reaching, 12).members).toEqual([0, 1, 2, 3])
   })
 })
 
@@ -177,6 +178,39 @@ describe('a compiled layer equals the dynamic gradient bit for bit', () => {
       }
       expect(off).toBeGreaterThan(0)
       expect(compiled.recordings).toBe(1)
+    })
+  }
+})
+
+describe('exact zeros are strong in a group of dots', () => {
+  // Four units times one example, each scaled by its own constant: the scale is the
+  // adjoint of the unit's dot. A 0 scale with an infinite datum, or an infinite scale
+  // with a 0 datum, must add nothing (0 * Infinity would be NaN), in the four-row loop
+  // (no zero adjoint in the group) and in the one-row loops (some zero adjoint).
+  const scaled =
+    (x: readonly number[], scales: readonly number[]): ScalarFn =>
+    <T>(m: Ops<T>, p: readonly T[]): T =>
+      m.sum(
+        [0, 1, 2, 3].map((j) => m.mul(m.dot(p.slice(3 * j, 3 * j + 3), x), scales[j] as number)),
+      )
+  const infinity = Number.POSITIVE_INFINITY
+  const cases: Record<string, ScalarFn> = {
+    'an infinite adjoint times a zero datum, every adjoint non-zero': scaled(
+      [0.5, 0, -1],
+      [infinity, 1, 2, -1],
+    ),
+    'a zero adjoint times an infinite datum': scaled([infinity, 1, 2], [0, 1, 2, -1]),
+    'an infinite adjoint times a zero datum, next to a zero adjoint': scaled(
+      [0.5, 0, -1],
+      [0, -infinity, 2, -1],
+    ),
+  }
+  const x = Array.from({ length: 12 }, (_, i) => (i % 5) - 1.5)
+  for (const [name, f] of Object.entries(cases)) {
+    it(name, () => {
+      const expected = reverse.gradient(f, x)
+      expect(reverse.compile(f, x).gradient(x)).toEqual(expected)
+      expect(Array.from(expected).some(Number.isNaN)).toBe(false)
     })
   }
 })
