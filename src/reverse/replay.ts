@@ -71,7 +71,9 @@ function reads(args: Int32Array, start: number, end: number, lo: number, hi: num
  * Groups of GROUP run dots that can run side by side: the dots of a layer
  * times one example. A group's dots have one length and the same constants,
  * their rows follow one another in one range of nodes recorded before the
- * group, and no instruction between them reads that range. So computing the
+ * group, and the instructions between them are unary and binary ops that
+ * do not read that range (a sum or another dot between them ends the
+ * search, which keeps it to a few operands per step). So computing the
  * group's values at its first dot reads only final values, and adding all
  * its adjoints at its first dot (when the backward pass reaches it, every
  * later instruction has added to the dots' own adjoints) adds to each row's
@@ -86,7 +88,7 @@ export function groupsOfRuns(
   runs: Int32Array,
   inputs: number,
 ): { of: Int32Array; members: Int32Array } {
-  const { argEnd, args, instructions } = program
+  const { code, argEnd, args, instructions } = program
   const of = new Int32Array(instructions).fill(-1)
   const members: number[] = []
   const startOf = (i: number) => (i === 0 ? 0 : (argEnd[i - 1] as number))
@@ -108,7 +110,7 @@ export function groupsOfRuns(
         args[s + 1] === constants &&
         of[j] === -1
       if (next) found.push(j)
-      else if (reads(args, s, end, first, rowsEnd)) break
+      else if ((code[j] as number) >= SUM || reads(args, s, end, first, rowsEnd)) break
     }
     if (found.length < GROUP) continue
     of[i] = members.length / GROUP

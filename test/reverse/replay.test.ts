@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
-import { binaryCode, DOT, Program } from '../../src/reverse/program.js'
+import { binaryCode, DOT, Program, SUM } from '../../src/reverse/program.js'
 import { groupsOfRuns, LATER, runsOfNodes } from '../../src/reverse/replay.js'
 
 /*
@@ -116,6 +116,21 @@ describe('groups of dots computed side by side', () => {
     expect(groupsOf(layer(4, bias, overlapping), 20).members).toEqual([])
     expect(groupsOf(layer(4, bias, descending), 20).members).toEqual([])
     expect(groupsOf(layer(3, bias), 20).members).toEqual([])
+  })
+
+  it('are not formed across a sum or another dot, whatever they read', () => {
+    for (const between of [SUM, DOT]) {
+      const program = new Program()
+      for (let j = 0; j < 4; j++) {
+        recordDot(program, 3 * j, [0.5, 2, -1])
+        if (j === 1) {
+          program.operand(15, 0)
+          program.operand(16, 0)
+          program.end(between)
+        }
+      }
+      expect(groupsOf(program, 20).members).toEqual([])
+    }
   })
 
   it('are not formed over different constants or lengths, or over rows that reach the dots themselves', () => {
