@@ -144,40 +144,13 @@ export class Replay {
   forward(x: Float64Array): void {
     const { code, argEnd, args, constants, instructions } = this.program
     const { values, partials, runs, inputs } = this
-    const { of, members } = this.groups
+    const { of } = this.groups
     values.set(x)
     let start = 0
     for (let i = 0, node = inputs; i < instructions; i++, node++) {
       const c = code[i] as number
       const end = argEnd[i] as number
-      const group = of[i] as number
-      if (group >= 0) {
-        // Four dots of a group, each summed in recorded order: see groupsOfRuns.
-        const length = (end - start) >> 1
-        const k0 = ~(args[start + 1] as number)
-        const m = GROUP * group
-        const r0 = runs[members[m] as number] as number
-        const r1 = runs[members[m + 1] as number] as number
-        const r2 = runs[members[m + 2] as number] as number
-        const r3 = runs[members[m + 3] as number] as number
-        let t0 = 0
-        let t1 = 0
-        let t2 = 0
-        let t3 = 0
-        for (let k = 0; k < length; k++) {
-          const constant = constants[k0 + k] as number
-          t0 += (values[r0 + k] as number) * constant
-          t1 += (values[r1 + k] as number) * constant
-          t2 += (values[r2 + k] as number) * constant
-          t3 += (values[r3 + k] as number) * constant
-        }
-        values[inputs + (members[m] as number)] = t0
-        values[inputs + (members[m + 1] as number)] = t1
-        values[inputs + (members[m + 2] as number)] = t2
-        values[inputs + (members[m + 3] as number)] = t3
-      } else if (group === LATER) {
-        // computed with its group's first dot
-      } else if (c < FIRST_BINARY) {
+      if (c < FIRST_BINARY) {
         const rule = UNARY_RULES[c] as (typeof UNARY_RULES)[number]
         const a = at(values, constants, args[start] as number)
         const out = rule.value(a)
@@ -198,21 +171,26 @@ export class Replay {
         for (let j = start; j < end; j++) total += at(values, constants, args[j] as number)
         values[node] = total
       } else if (c === DOT) {
-        let total = 0
-        const first = runs[i] as number
-        if (first >= 0) {
-          const k0 = ~(args[start + 1] as number)
-          for (let k = 0; k < (end - start) >> 1; k++) {
-            total += (values[first + k] as number) * (constants[k0 + k] as number)
+        // A group's four dots are all computed at its first (see groupsOfRuns).
+        const group = of[i] as number
+        if (group >= 0) this.forwardGroup(group, (end - start) >> 1, ~(args[start + 1] as number))
+        else if (group !== LATER) {
+          let total = 0
+          const first = runs[i] as number
+          if (first >= 0) {
+            const k0 = ~(args[start + 1] as number)
+            for (let k = 0; k < (end - start) >> 1; k++) {
+              total += (values[first + k] as number) * (constants[k0 + k] as number)
+            }
+          } else {
+            for (let j = start; j < end; j += 2) {
+              total +=
+                at(values, constants, args[j] as number) *
+                at(values, constants, args[j + 1] as number)
+            }
           }
-        } else {
-          for (let j = start; j < end; j += 2) {
-            total +=
-              at(values, constants, args[j] as number) *
-              at(values, constants, args[j + 1] as number)
-          }
+          values[node] = total
         }
-        values[node] = total
       }
       start = end
     }
@@ -226,7 +204,7 @@ export class Replay {
   backward(output: number): Float64Array {
     const { code, argEnd, args, constants, instructions } = this.program
     const { values, partials, adjoint, runs, inputs } = this
-    const { of, members } = this.groups
+    const { of } = this.groups
     adjoint.fill(0)
     adjoint[output] = 1
     for (let i = instructions - 1, node = inputs + i; i >= 0; i--, node--) {
@@ -234,10 +212,12 @@ export class Replay {
       const start = i === 0 ? 0 : (argEnd[i - 1] as number)
       const end = argEnd[i] as number
       const c = code[i] as number
-      const group = of[i] as number
-      if (group === LATER) continue
-      if (group >= 0) {
-        this.backwardGroup(group, ((end - start) >> 1) - 1, ~(args[start + 1] as number))
+      if (c === DOT && (of[i] as number) !== -1) {
+        // A group's four dots are all done at its first (see groupsOfRuns).
+        const group = of[i] as number
+        if (group >= 0) {
+          this.backwardGroup(group, ((end - start) >> 1) - 1, ~(args[start + 1] as number))
+        }
         continue
       }
       if (g === 0) continue
@@ -272,6 +252,33 @@ export class Replay {
       }
     }
     return adjoint
+  }
+
+  /** The values of a group's four dots, each summed in recorded order. */
+  private forwardGroup(group: number, length: number, k0: number): void {
+    const { values, runs, inputs } = this
+    const { members } = this.groups
+    const { constants } = this.program
+    const m = GROUP * group
+    const r0 = runs[members[m] as number] as number
+    const r1 = runs[members[m + 1] as number] as number
+    const r2 = runs[members[m + 2] as number] as number
+    const r3 = runs[members[m + 3] as number] as number
+    let t0 = 0
+    let t1 = 0
+    let t2 = 0
+    let t3 = 0
+    for (let k = 0; k < length; k++) {
+      const constant = constants[k0 + k] as number
+      t0 += (values[r0 + k] as number) * constant
+      t1 += (values[r1 + k] as number) * constant
+      t2 += (values[r2 + k] as number) * constant
+      t3 += (values[r3 + k] as number) * constant
+    }
+    values[inputs + (members[m] as number)] = t0
+    values[inputs + (members[m + 1] as number)] = t1
+    values[inputs + (members[m + 2] as number)] = t2
+    values[inputs + (members[m + 3] as number)] = t3
   }
 
   /**
