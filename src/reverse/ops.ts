@@ -49,6 +49,43 @@ function dotConstant(context: ReverseContext, c: unknown): number {
 }
 
 /**
+ * A dot of consecutive variables of this evaluation times numbers (a weight
+ * row sliced from the parameters, times the data), recorded as one run on
+ * the tape; null for any other dot, which the general loop records. Its
+ * numbers are compared with the last run's as it goes, so that a batch's
+ * example is stored once for every row it multiplies.
+ */
+function runDot(
+  context: ReverseContext,
+  xs: readonly unknown[],
+  ys: readonly unknown[],
+): TapeVar | null {
+  const { tape, session } = context
+  const head = xs[0] as TapeVar | undefined
+  if (head?.[SESSION] !== session || head.index < 0) return null
+  const first = head.index
+  const shared = tape.sharedRun(xs.length)
+  const pool = tape.constants
+  let same = shared >= 0
+  let value = 0
+  let nonZero = 0
+  for (let i = 0; i < xs.length; i++) {
+    const a = xs[i] as TapeVar | undefined
+    const b = ys[i]
+    if (typeof b !== 'number' || a?.[SESSION] !== session || a.index !== first + i) return null
+    value += a.value * b
+    if (b !== 0) nonZero++
+    if (same) {
+      // The same number, zeros' signs included.
+      const c = pool[shared + i] as number
+      same = c === b && (b !== 0 || 1 / c === 1 / b)
+    }
+  }
+  if (nonZero === 0) return new TapeVar(value, -1, session)
+  return new TapeVar(value, tape.endRun(first, ys, same ? shared : -1, nonZero), session)
+}
+
+/**
  * `Ops<TapeVar>` built from the op table: each op computes its value by the
  * value rule and records its local partials as edges on the tape. Constants
  * (plain numbers, `m.constant`) get no node. An edge whose partial is exactly
@@ -128,6 +165,10 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         ys = data
       }
       const { tape, program, session } = context
+      if (program === null && xs.length > 0) {
+        const run = runDot(context, xs, ys)
+        if (run !== null) return run
+      }
       tape.reserve(2 * xs.length)
       const parents = tape.parents
       const partials = tape.partials

@@ -95,9 +95,17 @@ export function pullback(
 export interface TapeStats {
   /** Nodes recorded: the inputs and every op output that depends on them. */
   readonly nodes: number
-  /** Edges recorded: one per non-zero local partial; the backward pass does one multiply-add per edge. */
+  /**
+   * Edges recorded: one per non-zero local partial, those of a run (a dot of
+   * a weight row times data, stored as one record) included; the backward
+   * pass does one multiply-add per edge.
+   */
   readonly edges: number
-  /** Bytes the recording used: 12 per edge and 8 per node (its adjoint), so 32 for a binary op. */
+  /**
+   * Bytes the recording used: 12 per edge and 8 per node (its adjoint), so
+   * 32 for a binary op; a run takes 16 and 8 per number it had to store
+   * (none when they repeat the last run's) instead of 12 per edge.
+   */
   readonly bytes: number
   /** Bytes the tape's arrays hold for reuse by later calls: at most about twice the largest recording's. */
   readonly heldBytes: number
@@ -108,5 +116,10 @@ export function tapeStats(): TapeStats {
   const tape = tapes[0]
   return tape === undefined
     ? { nodes: 0, edges: 0, bytes: 0, heldBytes: 0 }
-    : { nodes: tape.nodes, edges: tape.edges, bytes: tape.usedBytes(), heldBytes: tape.heldBytes() }
+    : {
+        nodes: tape.nodes,
+        edges: tape.multiplyAdds(),
+        bytes: tape.usedBytes(),
+        heldBytes: tape.heldBytes(),
+      }
 }

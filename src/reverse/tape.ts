@@ -15,6 +15,15 @@ import { grow } from '../core/grow.js'
  * edges in reverse and adds `partial * adjoint` into each parent, so a term
  * shared by many parameters is computed once and flows to all of them.
  *
+ * One shape is stored differently: a dot of consecutive nodes times numbers
+ * (a weight row sliced from the parameters, times the data) is a run, a
+ * node with no edges and a record of its first parent, its length and where
+ * its partials (the numbers) are in a pool of constants. A run's numbers are
+ * stored once when they repeat the last run's (one example times every row
+ * of a layer), and the backward pass adds into its parents with a strided
+ * loop. For the 64-256-1 network with batch 64 that is 4,096 constants
+ * instead of a million 12-byte edges per gradient.
+ *
  * The arrays grow by doubling and are kept between calls, so a function of
  * steady size allocates nothing on the tape after its first gradient. The
  * cost is memory: every intermediate's partials are held until the backward
@@ -32,12 +41,30 @@ export class Tape {
   inputs = 0
   /** Where the node being recorded has its first edge: the edge count when the last node closed. */
   private nodeStart = 0
+  /** Runs recorded since the last reset: node, first parent, length, offset of the partials in `pool`. */
+  private runNode = new Int32Array(64)
+  private runFirst = new Int32Array(64)
+  private runLength = new Int32Array(64)
+  private runAt = new Int32Array(64)
+  runs = 0
+  /** The runs' partials; a run whose numbers repeat the last run's refers to them. */
+  private pool = new Float64Array(256)
+  private poolSize = 0
+  /** The last run's partials in `pool`: offset and length. */
+  private lastRunAt = 0
+  private lastRunLength = -1
+  /** The runs' non-zero partials: the multiply-adds their backward pass does. */
+  private runEdges = 0
 
   reset(): void {
     this.nodes = 0
     this.edges = 0
     this.inputs = 0
     this.nodeStart = 0
+    this.runs = 0
+    this.poolSize = 0
+    this.lastRunLength = -1
+    this.runEdges = 0
   }
 
   /** Adds an input node (only before any op is recorded) and returns its index. */
@@ -94,6 +121,50 @@ export class Tape {
   }
 
   /**
+   * Where the last run's partials are in `constants`, if it has `length` of
+   * them, for a new run to compare its numbers with; -1 otherwise.
+   */
+  sharedRun(length: number): number {
+    return length === this.lastRunLength ? this.lastRunAt : -1
+  }
+
+  /** The runs' partials, for `sharedRun`'s comparison; valid until the next run. */
+  get constants(): Float64Array {
+    return this.pool
+  }
+
+  /**
+   * Records a run node: d(node)/d(node first + k) = numbers[k]. `shared` is
+   * `sharedRun`'s offset when the numbers equal the last run's (they are not
+   * stored again), or -1. `nonZero` counts the non-zero numbers. Returns the
+   * node's index.
+   */
+  endRun(first: number, numbers: readonly unknown[], shared: number, nonZero: number): number {
+    const r = this.runs++
+    if (r === this.runNode.length) {
+      this.runNode = grow(this.runNode)
+      this.runFirst = grow(this.runFirst)
+      this.runLength = grow(this.runLength)
+      this.runAt = grow(this.runAt)
+    }
+    let at = shared
+    if (at < 0) {
+      at = this.poolSize
+      while (at + numbers.length > this.pool.length) this.pool = grow(this.pool)
+      for (let k = 0; k < numbers.length; k++) this.pool[at + k] = numbers[k] as number
+      this.poolSize += numbers.length
+      this.lastRunAt = at
+      this.lastRunLength = numbers.length
+    }
+    this.runNode[r] = this.nodes
+    this.runFirst[r] = first
+    this.runLength[r] = numbers.length
+    this.runAt[r] = at
+    this.runEdges += nonZero
+    return this.nodes++
+  }
+
+  /**
    * A zeroed array with one slot per node, for adjoints or tangents. It is
    * the tape's own scratch array, valid until the next call that asks for it.
    */
@@ -114,6 +185,14 @@ export class Tape {
   backward(adjoint: Float64Array): void {
     const { parent, partial } = this
     let node = this.nodes - 1
+    // Runs have no edges: each is done when the walk reaches its node.
+    let r = this.runs - 1
+    let nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+    while (node === nextRun) {
+      this.backwardRun(r--, adjoint)
+      nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+      node--
+    }
     for (let e = this.edges - 1; e >= 0; e--) {
       let p = parent[e] as number
       const first = p < 0
@@ -122,7 +201,27 @@ export class Tape {
       const pe = partial[e] as number
       // A zero partial is only recorded while compiling; it adds nothing, as if absent.
       if (a !== 0 && pe !== 0) adjoint[p] = (adjoint[p] as number) + pe * a
-      if (first) node--
+      if (first) {
+        node--
+        while (node === nextRun) {
+          this.backwardRun(r--, adjoint)
+          nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+          node--
+        }
+      }
+    }
+  }
+
+  /** Run r's part of the backward pass: its parents from last to first, as its edges would be. */
+  private backwardRun(r: number, adjoint: Float64Array): void {
+    const a = adjoint[this.runNode[r] as number] as number
+    if (a === 0) return
+    const { pool } = this
+    const first = this.runFirst[r] as number
+    const at = this.runAt[r] as number
+    for (let k = (this.runLength[r] as number) - 1; k >= 0; k--) {
+      const pe = pool[at + k] as number
+      if (pe !== 0) adjoint[first + k] = (adjoint[first + k] as number) + pe * a
     }
   }
 
@@ -136,11 +235,18 @@ export class Tape {
     const { parent, partial } = this
     let node = this.inputs - 1
     let t = 0
+    let r = 0
+    let nextRun = r < this.runs ? (this.runNode[r] as number) : -1
     for (let e = 0; e < this.edges; e++) {
       let p = parent[e] as number
       if (p < 0) {
         if (node >= this.inputs) tangent[node] = t
         node++
+        while (node === nextRun) {
+          tangent[node] = this.runTangent(r++, tangent)
+          nextRun = r < this.runs ? (this.runNode[r] as number) : -1
+          node++
+        }
         t = 0
         p = ~p
       }
@@ -148,16 +254,50 @@ export class Tape {
       if (tp !== 0) t += (partial[e] as number) * tp
     }
     if (node >= this.inputs) tangent[node] = t
+    node++
+    while (node === nextRun) {
+      tangent[node] = this.runTangent(r++, tangent)
+      nextRun = r < this.runs ? (this.runNode[r] as number) : -1
+      node++
+    }
   }
 
-  /** Bytes the last recording used: 12 per edge (parent, partial) and 8 per node (its adjoint). */
+  /** Run r's tangent: its partials times its parents' tangents, first to last, as its edges would be. */
+  private runTangent(r: number, tangent: Float64Array): number {
+    const { pool } = this
+    const first = this.runFirst[r] as number
+    const at = this.runAt[r] as number
+    let t = 0
+    for (let k = 0; k < (this.runLength[r] as number); k++) {
+      const tp = tangent[first + k] as number
+      const pe = pool[at + k] as number
+      if (tp !== 0 && pe !== 0) t += pe * tp
+    }
+    return t
+  }
+
+  /** Multiply-adds the backward pass does: one per edge and one per non-zero partial of a run. */
+  multiplyAdds(): number {
+    return this.edges + this.runEdges
+  }
+
+  /**
+   * Bytes the last recording used: 12 per edge (parent, partial), 8 per node
+   * (its adjoint), 16 per run and 8 per stored run partial.
+   */
   usedBytes(): number {
-    return 12 * this.edges + 8 * this.nodes
+    return 12 * this.edges + 8 * this.nodes + 16 * this.runs + 8 * this.poolSize
   }
 
   /** Bytes held by the tape's arrays, which are kept for reuse: at most twice what the largest recording used. */
   heldBytes(): number {
-    return this.parent.byteLength + this.partial.byteLength + this.sensitivity.byteLength
+    return (
+      this.parent.byteLength +
+      this.partial.byteLength +
+      this.sensitivity.byteLength +
+      4 * this.runNode.byteLength +
+      this.pool.byteLength
+    )
   }
 
   private growEdges(): void {
