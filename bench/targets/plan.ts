@@ -76,22 +76,25 @@ export interface TargetSeries {
 }
 
 /**
- * One process's worth of target cases: one method, on each of its
- * workloads in turn. A process per method keeps the two sides of every
- * ratio apart and, on two cores, keeps the run short (a fresh process
- * costs a second or two, tfjs's more).
+ * One process's worth of target cases: one method on one workload, at each
+ * of its sizes. A process per method keeps the two sides of every ratio
+ * apart; a process per workload as well keeps each workload's times from
+ * depending on what ran before it in the process (measured: the dynamic
+ * network's gradient took 12.7 ms in a process of its own and 13.8 ms
+ * after Ackley and Rosenbrock up to n = 100,000 in the same process, whose
+ * heap they had grown). A fresh process costs a second or two, tfjs's more.
  */
 export interface TargetJob {
   readonly method: Method
   readonly series: readonly TargetSeries[]
 }
 
-/** Every timed job of the targets, in the order they run. */
+/** Every timed job of the targets, in the order they run: one per method and workload. */
 export function targetJobs(sizes: TargetSizes, networkSize: number): TargetJob[] {
   const grown = [...new Set([...sizes.flatSizes, sizes.at])].sort((a, b) => a - b)
   const at = [sizes.at]
   const net = [networkSize]
-  return [
+  const byMethod: TargetJob[] = [
     {
       method: 'plain',
       // The networks' plain evaluations are not targets' denominators (hand-written
@@ -126,4 +129,5 @@ export function targetJobs(sizes: TargetSizes, networkSize: number): TargetJob[]
     { method: 'tfjs-cpu', series: [{ workload: 'network', sizes: net }] },
     { method: 'tfjs-wasm', series: [{ workload: 'network', sizes: net }] },
   ]
+  return byMethod.flatMap(({ method, series }) => series.map((one) => ({ method, series: [one] })))
 }
