@@ -102,6 +102,61 @@ describe('runs: a dot of a weight row times data, recorded as one record', () =>
     expect(Array.from(tangent)).toEqual([-1.5])
   })
 
+  it('are done in the backward pass and the jvp sweep when several come last, one after another', () => {
+    const F = <T>(m: Ops<T>, p: readonly T[]): T[] => {
+      const mixed = m.mul(p[0] as T, p[8] as T)
+      return [mixed, m.dot(p.slice(0, 3), example), m.dot(p.slice(3, 6), other)]
+    }
+    const rows = reverse.jacobian(F, x)
+    expect(Array.from(rows[1] as Float64Array)).toEqual([0.5, -2, 0, 0, 0, 0, 0, 0, 0])
+    expect(Array.from(rows[2] as Float64Array)).toEqual([0, 0, 0, 1, 0.25, 3, 0, 0, 0])
+    const v = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    const { tangent } = reverse.jvp(F, x, v)
+    expect(Array.from(tangent)).toEqual([
+      (x[8] as number) * 1 + (x[0] as number) * 9,
+      0.5 * 1 - 2 * 2,
+      4 + 0.25 * 5 + 3 * 6,
+    ])
+  })
+
+  it('of a constant followed by variables are recorded as a general dot', () => {
+    // dot([c, x0, x1], data): the constant's index (-1) followed by 0 and 1 is not a run.
+    const F = <T>(m: Ops<T>, p: readonly T[]): T[] => [
+      m.dot([m.constant(2), p[0] as T, p[1] as T], [1, 2, 3]),
+    ]
+    expect(Array.from(reverse.jvp(F, [5, 7], [1, 10]).tangent)).toEqual([2 * 1 + 3 * 10])
+    expect(Array.from(reverse.gradient((m, p) => F(m, p)[0] as never, [5, 7]))).toEqual([2, 3])
+  })
+
+  it('grow past their first storage: 200 rows, each its own run', () => {
+    const n = 200 * 3
+    const p = Array.from({ length: n }, (_, i) => Math.sin(i))
+    const rows = (m: Ops<unknown>, q: readonly unknown[]) =>
+      m.sum(Array.from({ length: 200 }, (_, j) => m.dot(q.slice(3 * j, 3 * j + 3), [j, 1, 0 - j])))
+    const g = reverse.gradient(rows as never, p)
+    const row = (j: number) => [j, 1, 0 - j]
+    expect(Array.from(g)).toEqual(
+      Array.from({ length: n }, (_, i) => row(Math.floor(i / 3))[i % 3]),
+    )
+  })
+
+  it('share a repeated example only with a run of the same length, not with stale numbers of an earlier call', () => {
+    // The first call leaves 1, 2, 3 in the tape's store of run numbers; the second
+    // records [1, 2], then [1, 2, 3], which must not be taken for the first run's
+    // numbers read past its end, then [7, 8, 9], stored after [1, 2].
+    reverse.gradient((m, q) => m.dot(q.slice(0, 3), [1, 2, 3]), [0, 0, 0, 0, 0, 0])
+    const g = reverse.gradient(
+      (m, q) =>
+        m.sum([
+          m.dot(q.slice(0, 2), [1, 2]),
+          m.dot(q.slice(0, 3), [1, 2, 3]),
+          m.dot(q.slice(3, 6), [7, 8, 9]),
+        ]),
+      [0, 0, 0, 0, 0, 0],
+    )
+    expect(Array.from(g)).toEqual([2, 4, 3, 7, 8, 9])
+  })
+
   it('are done by the backward pass also when the output is one', () => {
     const g = reverse.gradient((m, p) => m.dot(p.slice(1, 4), example), x)
     expect(Array.from(g)).toEqual([0, 0.5, -2, 0, 0, 0, 0, 0, 0])
