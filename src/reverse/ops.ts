@@ -51,9 +51,11 @@ function dotConstant(context: ReverseContext, c: unknown): number {
 /**
  * A dot of consecutive variables of this evaluation times numbers (a weight
  * row sliced from the parameters, times the data), recorded as one run on
- * the tape; null for any other dot, which the general loop records. Its
- * numbers are compared with the last run's as it goes, so that a batch's
- * example is stored once for every row it multiplies.
+ * the tape; null for any other dot, which the general loop records (also
+ * one that stops being a run partway, or holds a bad element, which the
+ * general loop reports). Its numbers are compared with the last run's as it
+ * goes, so that a batch's example is stored once for every row it
+ * multiplies.
  */
 function runDot(
   context: ReverseContext,
