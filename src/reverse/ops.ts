@@ -78,7 +78,9 @@ function runDot(
     value += a.value * b
     if (b !== 0) nonZero++
     if (same) {
-      // The same number, zeros' signs included.
+      // The same number, zeros' signs included. Not Object.is, which made the
+      // network's gradient 2x slower here (10.4 -> 21 ms); a NaN never
+      // matches, which only stores its run's numbers again.
       const c = pool[shared + i] as number
       same = c === b && (b !== 0 || 1 / c === 1 / b)
     }

@@ -1,5 +1,6 @@
 import { numbers } from '../ops/index.js'
 import { BINARY_RULES, DOT, FIRST_BINARY, type Program, SUM, UNARY_RULES } from './program.js'
+import { addScaledRow } from './tape.js'
 
 /*
  * The two passes of a compiled gradient, run over a recorded program instead
@@ -216,7 +217,7 @@ export class Replay {
         // A group's four dots are all done at its first (see groupsOfRuns).
         const group = of[i] as number
         if (group >= 0) {
-          this.backwardGroup(group, ((end - start) >> 1) - 1, ~(args[start + 1] as number))
+          this.backwardGroup(group, (end - start) >> 1, ~(args[start + 1] as number))
         }
         continue
       }
@@ -233,12 +234,8 @@ export class Replay {
           if (r >= 0) adjoint[r] = (adjoint[r] as number) + g
         }
       } else if ((runs[i] as number) >= 0) {
-        const first = runs[i] as number
         const k0 = ~(args[start + 1] as number)
-        for (let k = ((end - start) >> 1) - 1; k >= 0; k--) {
-          const p = constants[k0 + k] as number
-          if (p !== 0) adjoint[first + k] = (adjoint[first + k] as number) + p * g
-        }
+        addScaledRow(adjoint, runs[i] as number, constants, k0, (end - start) >> 1, g)
       } else {
         // dot: each factor's partial is the other factor's value.
         for (let j = end - 2; j >= start; j -= 2) {
@@ -284,10 +281,10 @@ export class Replay {
   /**
    * A group's dots, at its first: each row's nodes get `constant * adjoint`
    * of their dot, k from last to first as on the tape. A dot whose adjoint is
-   * 0 adds nothing (exact zeros are strong), so the loop covers the dots
-   * with non-zero adjoints only.
+   * 0 adds nothing (exact zeros are strong), so the four-row loop runs only
+   * when no adjoint is 0.
    */
-  private backwardGroup(group: number, last: number, k0: number): void {
+  private backwardGroup(group: number, length: number, k0: number): void {
     const { adjoint, runs, inputs } = this
     const { members } = this.groups
     const m = GROUP * group
@@ -301,7 +298,7 @@ export class Replay {
     const r3 = runs[members[m + 3] as number] as number
     const { constants } = this.program
     if (g0 !== 0 && g1 !== 0 && g2 !== 0 && g3 !== 0) {
-      for (let k = last; k >= 0; k--) {
+      for (let k = length - 1; k >= 0; k--) {
         const p = constants[k0 + k] as number
         if (p === 0) continue
         adjoint[r3 + k] = (adjoint[r3 + k] as number) + p * g3
@@ -311,17 +308,10 @@ export class Replay {
       }
       return
     }
-    for (const [g, r] of [
-      [g3, r3],
-      [g2, r2],
-      [g1, r1],
-      [g0, r0],
-    ] as const) {
-      if (g === 0) continue
-      for (let k = last; k >= 0; k--) {
-        const p = constants[k0 + k] as number
-        if (p !== 0) adjoint[r + k] = (adjoint[r + k] as number) + p * g
-      }
-    }
+    // One row at a time, last dot first as on the tape, skipping zero adjoints.
+    if (g3 !== 0) addScaledRow(adjoint, r3, constants, k0, length, g3)
+    if (g2 !== 0) addScaledRow(adjoint, r2, constants, k0, length, g2)
+    if (g1 !== 0) addScaledRow(adjoint, r1, constants, k0, length, g1)
+    if (g0 !== 0) addScaledRow(adjoint, r0, constants, k0, length, g0)
   }
 }

@@ -1,4 +1,27 @@
 import { grow } from '../core/grow.js'
+
+/**
+ * A run's part of a backward pass: `adjoint[first + k] += partials[at + k] * g`
+ * for k from `length - 1` down to 0, the order its edges would have been
+ * walked in. A zero partial adds nothing (exact zeros are strong). Shared by
+ * the tape's runs and by a compiled gradient's runs of a weight row.
+ */
+export function addScaledRow(
+  adjoint: Float64Array,
+  first: number,
+  partials: Float64Array,
+  at: number,
+  length: number,
+  g: number,
+): void {
+  for (let k = length - 1; k >= 0; k--) {
+    const p = partials[at + k] as number
+    if (p !== 0) adjoint[first + k] = (adjoint[first + k] as number) + p * g
+  }
+}
+
+/** What `runNodeOf` gives past either end of the runs: below every node a walk reaches (>= -1). */
+const NO_RUN = -2
 /**
  * The reverse-mode tape: a record of every op evaluated, as flat typed arrays.
  *
@@ -187,10 +210,10 @@ export class Tape {
     let node = this.nodes - 1
     // Runs have no edges: each is done when the walk reaches its node.
     let r = this.runs - 1
-    let nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+    let nextRun = this.runNodeOf(r)
     while (node === nextRun) {
       this.backwardRun(r--, adjoint)
-      nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+      nextRun = this.runNodeOf(r)
       node--
     }
     for (let e = this.edges - 1; e >= 0; e--) {
@@ -205,24 +228,24 @@ export class Tape {
         node--
         while (node === nextRun) {
           this.backwardRun(r--, adjoint)
-          nextRun = r >= 0 ? (this.runNode[r] as number) : -1
+          nextRun = this.runNodeOf(r)
           node--
         }
       }
     }
   }
 
-  /** Run r's part of the backward pass: its parents from last to first, as its edges would be. */
+  /** Run r's node, or NO_RUN past either end of the runs. */
+  private runNodeOf(r: number): number {
+    return r >= 0 && r < this.runs ? (this.runNode[r] as number) : NO_RUN
+  }
+
+  /** Run r's part of the backward pass. */
   private backwardRun(r: number, adjoint: Float64Array): void {
     const a = adjoint[this.runNode[r] as number] as number
     if (a === 0) return
-    const { pool } = this
-    const first = this.runFirst[r] as number
-    const at = this.runAt[r] as number
-    for (let k = (this.runLength[r] as number) - 1; k >= 0; k--) {
-      const pe = pool[at + k] as number
-      if (pe !== 0) adjoint[first + k] = (adjoint[first + k] as number) + pe * a
-    }
+    const length = this.runLength[r] as number
+    addScaledRow(adjoint, this.runFirst[r] as number, this.pool, this.runAt[r] as number, length, a)
   }
 
   /**
@@ -236,7 +259,7 @@ export class Tape {
     let node = this.inputs - 1
     let t = 0
     let r = 0
-    let nextRun = r < this.runs ? (this.runNode[r] as number) : -1
+    let nextRun = this.runNodeOf(r)
     for (let e = 0; e < this.edges; e++) {
       let p = parent[e] as number
       if (p < 0) {
@@ -244,7 +267,7 @@ export class Tape {
         node++
         while (node === nextRun) {
           tangent[node] = this.runTangent(r++, tangent)
-          nextRun = r < this.runs ? (this.runNode[r] as number) : -1
+          nextRun = this.runNodeOf(r)
           node++
         }
         t = 0
@@ -257,7 +280,7 @@ export class Tape {
     node++
     while (node === nextRun) {
       tangent[node] = this.runTangent(r++, tangent)
-      nextRun = r < this.runs ? (this.runNode[r] as number) : -1
+      nextRun = this.runNodeOf(r)
       node++
     }
   }

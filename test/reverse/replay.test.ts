@@ -214,7 +214,15 @@ describe('exact zeros are strong in a group of dots', () => {
       [0.5, 0, -1],
       [infinity, 1, 2, -1],
     ),
-    'a zero adjoint times an infinite datum': scaled([infinity, 1, 2], [0, 1, 2, -1]),
+    ...Object.fromEntries(
+      ['first', 'second', 'third', 'last'].map((which, j) => [
+        `a zero adjoint of the ${which} dot times an infinite datum`,
+        scaled(
+          [infinity, 1, 2],
+          [1, 2, -1, 3].map((scale, t) => (t === j ? 0 : scale)),
+        ),
+      ]),
+    ),
     'an infinite adjoint times a zero datum, next to a zero adjoint': scaled(
       [0.5, 0, -1],
       [0, -infinity, 2, -1],

@@ -157,6 +157,23 @@ describe('runs: a dot of a weight row times data, recorded as one record', () =>
     expect(Array.from(g)).toEqual([2, 4, 3, 7, 8, 9])
   })
 
+  it('of an earlier, longer recording are not taken for runs of this one', () => {
+    const twoRuns = <T>(m: Ops<T>, p: readonly T[]): T[] => [
+      m.dot(p.slice(0, 2), [1, 2]),
+      m.dot(p.slice(0, 2), [3, 4]),
+    ]
+    const runThenProduct = <T>(m: Ops<T>, p: readonly T[]): T[] => [
+      m.dot(p.slice(0, 2), [1, 2]),
+      m.mul(p[0] as T, p[1] as T),
+    ]
+    reverse.jvp(twoRuns, [2, 5], [1, 1])
+    // Node 3 was a run in the first recording and is a product in this one.
+    expect(Array.from(reverse.jvp(runThenProduct, [2, 5], [1, 10]).tangent)).toEqual([
+      1 + 2 * 10,
+      5 * 1 + 2 * 10,
+    ])
+  })
+
   it('are done by the backward pass also when the output is one', () => {
     const g = reverse.gradient((m, p) => m.dot(p.slice(1, 4), example), x)
     expect(Array.from(g)).toEqual([0, 0.5, -2, 0, 0, 0, 0, 0, 0])
