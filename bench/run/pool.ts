@@ -1,22 +1,62 @@
 import { fork } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Task, WorkerMessage } from './protocol.js'
 
 const WORKER = fileURLToPath(new URL('../worker.ts', import.meta.url))
+/**
+ * In node_modules, so that the bundle's imports of packages resolve as the
+ * sources' do; one file per generator process (reports may run side by
+ * side, as the tests do), removed when it exits.
+ */
+const BUNDLE = fileURLToPath(
+  new URL(`../../node_modules/.cache/gradlab-bench/worker-${process.pid}.mjs`, import.meta.url),
+)
+
+let bundled: Promise<string> | null = null
 
 /**
- * Runs `task` in a fresh Node process (TypeScript through tsx, GC exposed
- * for memory measurements) and passes each message it sends to `onMessage`.
+ * The worker, compiled once per report into one JavaScript file (gradlab's
+ * sources and the benchmark code; packages stay imports) that plain Node runs.
+ * Not tsx in the workers: under tsx's loader, requiring a CommonJS package
+ * (benny, which the worker loads before timing) detaches an ArrayBuffer,
+ * which switches off V8's ArrayBufferDetaching protector for the rest of the
+ * process. Optimized code then checks every typed array for a detached
+ * buffer, and typed-array loops (the tape, compiled gradients, hand-written
+ * backprop) ran 15-25% slower than in a user's process (bench/NOTES.md).
+ */
+function workerScript(): Promise<string> {
+  bundled ??= import('esbuild').then(async ({ build }) => {
+    await build({
+      entryPoints: [WORKER],
+      outfile: BUNDLE,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node}`,
+      packages: 'external',
+      logLevel: 'warning',
+    })
+    process.once('exit', () => rmSync(BUNDLE, { force: true }))
+    return BUNDLE
+  })
+  return bundled
+}
+
+/**
+ * Runs `task` in a fresh Node process (the bundled worker, GC exposed for
+ * memory measurements) and passes each message it sends to `onMessage`.
  * Resolves when the worker exits; rejects with the worker's error, or its
  * exit code, if it failed.
  */
-export function runInWorker(
+export async function runInWorker(
   task: Task,
   onMessage: (message: WorkerMessage) => void,
 ): Promise<void> {
+  const script = await workerScript()
   return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], {
-      execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
+    const child = fork(script, [], {
+      execArgv: ['--expose-gc'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     })
     let failure: string | null = null
