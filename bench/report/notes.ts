@@ -10,7 +10,7 @@ export function methodNotes(r: Measured): string[] {
   const s = r.meta.settings
   return [
     `Run: ${r.meta.mode} mode, ${r.meta.date}, Node ${r.meta.node} (V8 ${r.meta.v8}), ${r.meta.platform}, CPU ${r.meta.cpu} with ${r.meta.cores} cores; gradlab ${r.meta.gradlab}; the run took ${seconds(r.meta.wallSeconds)}.${r.meta.mode === 'full' ? '' : ' This is not the full-size run: sizes are small and benny times are short (npm run report for the full one).'}`,
-    'Each strategy, and each peer, ran its cases in a fresh Node process: a generic function called with several kinds of ops in one process gets polymorphic call sites, which slows every strategy.',
+    "Each strategy, and each peer, ran its cases in a fresh Node process: a generic function called with several kinds of ops in one process gets polymorphic call sites, which slows every strategy. The workers run the benchmark code and gradlab's sources bundled by esbuild into one JavaScript file, under plain Node as a user's process would be, not through tsx: under tsx's loader, loading a CommonJS package detaches an ArrayBuffer, after which V8 checks every typed-array access for a detached buffer (bench/NOTES.md, \"The harness\").",
     `Times come from benny (benchmark.js) with minSamples ${s.minSamples}, maxTime ${s.maxTime} s and minTime ${s.minTime} s per case. Each sample averages one or more calls; tables show the median over samples and the first and third quartiles. The machine may be shared and busy, so read spreads and ratios, not single values.`,
     `Series whose cost grows faster than linearly (gradients by forward mode and finite differences, like n^2; Jacobians by reverse mode as m grows, like m^2, and by forward mode and finite differences as n grows, like n^2) stop at a time budget: a case is not run when its time per call, expected from the last size measured and that growth, exceeds ${seconds(s.budgetSeconds)}; it is marked "not run" and no number is shown for it. Reverse-mode gradients and the peers run at every size. No number in this report is extrapolated.`,
     `Before timing, each case's result is checked against reverse mode's, computed in the generator's process, relative to the largest reference entry: forward mode ${tolerance('forward')}, finite differences ${tolerance('numeric')}, hand-written backprop ${tolerance('handwritten')}, TensorFlow.js ${tolerance('tfjs-cpu')} (it computes in float32). Reverse mode itself is checked against hand-written backpropagation on the network.`,
@@ -28,5 +28,16 @@ export function targetNotes(r: Measured): string[] {
     ...(note === null ? [] : [`This is a ${note}.`]),
     `Each target is a ratio of medians, each side timed in its own fresh Node process, one per method and workload ("plain" is the same generic function evaluated as f(plain, x))${rounds > 1 ? `, ${rounds} times: every process ran once per round, the ${rounds} rounds one after another, and each case's samples from all rounds were pooled, so that each side's median spans the whole run rather than one moment of a shared machine` : ''}; the spread runs from the first quartile of one side over the third quartile of the other to the reverse. Every case is checked before it is timed: plain values and compiled gradients against reverse mode to 1e-12, the others to their tolerances below. A target is "met" or "not met (measured X, target Y)"; none is left out.`,
     "The compiled gradient's safety property (a value read with m.value that changes at replay re-records or throws, never returning the gradient of the wrong branch) is not a speed number: it is checked by test/reverse/compile.test.ts, not here.",
+    ...verdictNote(r),
+  ]
+}
+
+/** How many targets were met, and where the reasons for the others are written down. */
+function verdictNote(r: Measured): string[] {
+  const targets = r.targets ?? []
+  const met = targets.filter((t) => t.verdict === 'met').length
+  if (targets.length === 0 || met === targets.length) return []
+  return [
+    `${met} of ${targets.length} targets were met. For each target not met, bench/NOTES.md ("Targets not met, and why") records where its time goes, what was tried, and why it is out of reach; the verdicts here are computed from this run's numbers alone.`,
   ]
 }
