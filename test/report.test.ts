@@ -5,7 +5,8 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatAgainst, formatValue } from '../bench/report/format.js'
-import { quoteValue } from '../bench/report/quote.js'
+import { targetNotes } from '../bench/report/notes.js'
+import { type Measured, quoteValue } from '../bench/report/quote.js'
 import type { Results } from '../bench/report/schema.js'
 import { validateResults } from '../bench/report/validate.js'
 
@@ -270,5 +271,23 @@ describe('a measured value printed next to its target', () => {
     expect(formatAgainst('ratio', 3, 3)).toBe(formatValue('ratio', 3))
     expect(formatAgainst('percent', 0.2502, 0.25)).toBe('25.02%')
     expect(formatAgainst('bytes', 32.01, 32)).toBe(formatValue('bytes', 32.01))
+  })
+})
+
+describe('the notes above the performance targets', () => {
+  const run = (verdicts: string[]) =>
+    targetNotes({
+      targetChecks: null,
+      targets: verdicts.map((verdict, i) => ({ id: `t${i}`, verdict })),
+    } as unknown as Measured).join('\n')
+
+  it('count the targets met and point to the reasons for the others', () => {
+    const notes = run(['met', 'not met', 'met', 'not measured'])
+    expect(notes).toContain('2 of 4 targets were met.')
+    expect(notes).toContain('bench/NOTES.md ("Targets not met, and why")')
+  })
+
+  it('say nothing of reasons when every target is met', () => {
+    expect(run(['met', 'met'])).not.toContain('targets were met')
   })
 })
