@@ -61,6 +61,21 @@ describe('runs: a dot of a weight row times data, recorded as one record', () =>
     expect(stats.bytes).toBe(12 * 7 + 8 * 16 + 16 * 3 + 8 * (3 + 3))
   })
 
+  it("store data that differ only in a zero's sign once: a zero partial is never applied", () => {
+    const signed = <T>(m: Ops<T>, p: readonly T[]): T[] => [
+      m.dot(p.slice(0, 3), [2, 0, -1]),
+      m.dot(p.slice(3, 6), [2, -0, -1]),
+    ]
+    const value = <T>(m: Ops<T>, p: readonly T[]): T => m.sum(signed(m, p))
+    const q = [1, Number.POSITIVE_INFINITY, 3, 4, Number.NEGATIVE_INFINITY, 6]
+    expect(Array.from(reverse.gradient(value, q))).toEqual([2, 0, -1, 2, 0, -1])
+    // 6 inputs, 2 runs and the sum; the sum's 2 edges; the data stored once.
+    expect(tapeStats().bytes).toBe(12 * 2 + 8 * 9 + 16 * 2 + 8 * 3)
+    // An infinite tangent at the zero datum adds nothing, whichever its sign.
+    const v = [1, Number.POSITIVE_INFINITY, 1, 1, Number.NEGATIVE_INFINITY, 1]
+    expect(Array.from(reverse.jvp(signed, q, v).tangent)).toEqual([1, 1])
+  })
+
   it('give the gradient of the same dots written out as products and sums', () => {
     const written = <T>(m: Ops<T>, p: readonly T[]): T => {
       const dot = (row: readonly T[], data: readonly number[]) =>
