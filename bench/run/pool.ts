@@ -23,7 +23,7 @@ let bundled: Promise<string> | null = null
  * which switches off V8's ArrayBufferDetaching protector for the rest of the
  * process. Optimized code then checks every typed array for a detached
  * buffer, and typed-array loops (the tape, compiled gradients, hand-written
- * backprop) ran 15-25% slower than in a user's process (bench/NOTES.md).
+ * backprop) ran 15-30% slower than in a user's process (bench/NOTES.md).
  */
 function workerScript(): Promise<string> {
   bundled ??= import('esbuild').then(async ({ build }) => {
