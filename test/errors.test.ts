@@ -141,6 +141,10 @@ describe('functions that return the wrong thing', () => {
         expect(() =>
           s.gradient((m, x) => m.dot([bad, x[0]] as Any, [x[1], 1] as Any), [1, 2]),
         ).toThrow(`${label}: dot received ${shown}`)
+        // After a variable, where a row of parameters times data is expected.
+        expect(() => s.gradient((m, x) => m.dot([x[0], bad] as Any, [1, 2]), [1, 2])).toThrow(
+          `${label}: dot received ${shown}`,
+        )
       }
     })
   }

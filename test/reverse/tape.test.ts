@@ -76,6 +76,14 @@ describe('runs: a dot of a weight row times data, recorded as one record', () =>
     expect(Array.from(reverse.jvp(signed, q, v).tangent)).toEqual([1, 1])
   })
 
+  it("share the last run's numbers only when every one matches, not only the last", () => {
+    const g = reverse.gradient(
+      (m, q) => m.sum([m.dot(q.slice(0, 3), [1, 2, 3]), m.dot(q.slice(3, 6), [4, 5, 3])]),
+      [0, 0, 0, 0, 0, 0],
+    )
+    expect(Array.from(g)).toEqual([1, 2, 3, 4, 5, 3])
+  })
+
   it('give the gradient of the same dots written out as products and sums', () => {
     const written = <T>(m: Ops<T>, p: readonly T[]): T => {
       const dot = (row: readonly T[], data: readonly number[]) =>
