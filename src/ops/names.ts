@@ -2,6 +2,8 @@
  * The names of gradlab's primitives, by arity. They are the keys of the op
  * table (`rules.ts` checks that it has exactly these) and the method names of
  * `Ops<T>`, so adding a primitive means adding its name here and its rule there.
+ * The order is that of compiled gradients' op codes: a new name goes at the end
+ * of its list, and `Replay.forward` (src/reverse/replay.ts) needs a case for it.
  */
 export const UNARY_OPS = [
   'neg',

@@ -1,14 +1,5 @@
 import { grow } from '../core/grow.js'
-import {
-  BINARY_OPS,
-  type BinaryName,
-  type BinaryRule,
-  binaryRules,
-  UNARY_OPS,
-  type UnaryName,
-  type UnaryRule,
-  unaryRules,
-} from '../ops/index.js'
+import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from '../ops/index.js'
 
 /*
  * A recorded program: which op made each tape node, and from what. The
@@ -18,12 +9,6 @@ import {
  */
 
 /** Op codes: the unary ops in table order, then the binary ops, then sum and dot. */
-export const UNARY_RULES: readonly UnaryRule[] = UNARY_OPS.map(
-  (name) => unaryRules[name as UnaryName],
-)
-export const BINARY_RULES: readonly BinaryRule[] = BINARY_OPS.map(
-  (name) => binaryRules[name as BinaryName],
-)
 export const FIRST_BINARY = UNARY_OPS.length
 export const SUM = FIRST_BINARY + BINARY_OPS.length
 export const DOT = SUM + 1
