@@ -202,6 +202,8 @@ describe('every op of the table, compiled, equals its dynamic gradient exactly',
   // The replay calls each op's rules from a case of its own (src/reverse/replay.ts),
   // so each op is checked here, on both sides of a binary op and against constants;
   // points outside an op's domain give NaN on both sides, which also compares.
+  // The constants 0.8 and 0.5 fall between the points' coordinates, so min and
+  // max select either operand at some point.
   const at = [
     [0.3, 0.7],
     [-0.4, 1.5],
@@ -224,7 +226,7 @@ describe('every op of the table, compiled, equals its dynamic gradient exactly',
   })
   it.each(BINARY_OPS)('%s', (op) => {
     same((m, [a, b]) =>
-      m.sum([m[op](a as never, b as never), m[op](b as never, 2), m[op](3, a as never)]),
+      m.sum([m[op](a as never, b as never), m[op](b as never, 0.8), m[op](0.5, a as never)]),
     )
   })
 })
