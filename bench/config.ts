@@ -55,7 +55,11 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
       at: 2000,
       network: { inputs: 64, hidden: 256, batch: 64 },
       note: null,
-      rounds: 3,
+      // Five fresh processes per method and workload: a process's JIT settles
+      // in one of two modes for some cases (plain Ackley at n = 2,000: about
+      // 44 us in most processes, 86-99 us in some; bench/NOTES.md), and the
+      // pooled median should be the usual mode's, not one unlucky process's.
+      rounds: 5,
     },
   },
   quick: {
