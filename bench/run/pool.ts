@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Task, WorkerMessage } from './protocol.js'
 
@@ -27,20 +28,52 @@ let bundled: Promise<string> | null = null
  */
 function workerScript(): Promise<string> {
   bundled ??= import('esbuild').then(async ({ build }) => {
-    await build({
-      entryPoints: [WORKER],
-      outfile: BUNDLE,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: `node${process.versions.node}`,
-      packages: 'external',
-      logLevel: 'warning',
-    })
+    removeStaleBundles()
+    try {
+      await build({
+        entryPoints: [WORKER],
+        outfile: BUNDLE,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: `node${process.versions.node}`,
+        packages: 'external',
+        logLevel: 'warning',
+      })
+    } catch (e) {
+      throw new Error(`bundling bench/worker.ts for the report's workers failed: ${String(e)}`)
+    }
     process.once('exit', () => rmSync(BUNDLE, { force: true }))
     return BUNDLE
   })
   return bundled
+}
+
+/** Removes the bundles of generator processes that no longer run (stopped by a signal, say, which skips 'exit'). */
+function removeStaleBundles(): void {
+  const folder = path.dirname(BUNDLE)
+  let names: string[] = []
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return // no folder yet
+  }
+  for (const name of names) {
+    const pid = Number(/^worker-(\d+)\.mjs$/.exec(name)?.[1])
+    if (Number.isInteger(pid) && pid !== process.pid && !running(pid)) {
+      rmSync(path.join(folder, name), { force: true })
+    }
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    // EPERM: it runs, under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /**

@@ -143,8 +143,10 @@ export function groupsOfRuns(
  * one process, two runs: Ackley (n = 2,000) 228 -> 159 and 224 -> 157 us,
  * Rosenbrock 289 -> 187 and 305 -> 233 us, the 64-256-1 network written
  * with dot 3.27 -> 2.75 and 3.26 -> 2.74 ms, the same network with scalar
- * add/mul only 70 -> 35 and 65 -> 43 ms. Case numbers are the op codes of
- * program.ts (table order); test/reverse/compile.test.ts checks each op.
+ * add/mul only 70 -> 35 and 65 -> 43 ms. A unary case k is UNARY_OPS[k],
+ * a binary case k is BINARY_OPS[k] (op code FIRST_BINARY + k), so a name
+ * appended to either list shifts no case; test/reverse/compile.test.ts
+ * checks each op.
  */
 
 /** The op table's rules by name, typed as rules so every case calls them alike. */
@@ -224,18 +226,18 @@ export class Replay {
         const b = at(values, constants, rb)
         let pa = 0
         let pb = 0
-        // One call site per op; case 20 + k is BINARY_OPS[k].
+        // One call site per op; case k is BINARY_OPS[k].
         // biome-ignore format: a case a line
-        switch (c) {
-          case 20: values[node] = out = B.add.value(a, b); if (ra >= 0) pa = B.add.partialA(numbers, a, b, out); if (rb >= 0) pb = B.add.partialB(numbers, a, b, out); break
-          case 21: values[node] = out = B.sub.value(a, b); if (ra >= 0) pa = B.sub.partialA(numbers, a, b, out); if (rb >= 0) pb = B.sub.partialB(numbers, a, b, out); break
-          case 22: values[node] = out = B.mul.value(a, b); if (ra >= 0) pa = B.mul.partialA(numbers, a, b, out); if (rb >= 0) pb = B.mul.partialB(numbers, a, b, out); break
-          case 23: values[node] = out = B.div.value(a, b); if (ra >= 0) pa = B.div.partialA(numbers, a, b, out); if (rb >= 0) pb = B.div.partialB(numbers, a, b, out); break
-          case 24: values[node] = out = B.pow.value(a, b); if (ra >= 0) pa = B.pow.partialA(numbers, a, b, out); if (rb >= 0) pb = B.pow.partialB(numbers, a, b, out); break
-          case 25: values[node] = out = B.atan2.value(a, b); if (ra >= 0) pa = B.atan2.partialA(numbers, a, b, out); if (rb >= 0) pb = B.atan2.partialB(numbers, a, b, out); break
-          case 26: values[node] = out = B.hypot.value(a, b); if (ra >= 0) pa = B.hypot.partialA(numbers, a, b, out); if (rb >= 0) pb = B.hypot.partialB(numbers, a, b, out); break
-          case 27: values[node] = out = B.min.value(a, b); if (ra >= 0) pa = B.min.partialA(numbers, a, b, out); if (rb >= 0) pb = B.min.partialB(numbers, a, b, out); break
-          case 28: values[node] = out = B.max.value(a, b); if (ra >= 0) pa = B.max.partialA(numbers, a, b, out); if (rb >= 0) pb = B.max.partialB(numbers, a, b, out); break
+        switch (c - FIRST_BINARY) {
+          case 0: values[node] = out = B.add.value(a, b); if (ra >= 0) pa = B.add.partialA(numbers, a, b, out); if (rb >= 0) pb = B.add.partialB(numbers, a, b, out); break
+          case 1: values[node] = out = B.sub.value(a, b); if (ra >= 0) pa = B.sub.partialA(numbers, a, b, out); if (rb >= 0) pb = B.sub.partialB(numbers, a, b, out); break
+          case 2: values[node] = out = B.mul.value(a, b); if (ra >= 0) pa = B.mul.partialA(numbers, a, b, out); if (rb >= 0) pb = B.mul.partialB(numbers, a, b, out); break
+          case 3: values[node] = out = B.div.value(a, b); if (ra >= 0) pa = B.div.partialA(numbers, a, b, out); if (rb >= 0) pb = B.div.partialB(numbers, a, b, out); break
+          case 4: values[node] = out = B.pow.value(a, b); if (ra >= 0) pa = B.pow.partialA(numbers, a, b, out); if (rb >= 0) pb = B.pow.partialB(numbers, a, b, out); break
+          case 5: values[node] = out = B.atan2.value(a, b); if (ra >= 0) pa = B.atan2.partialA(numbers, a, b, out); if (rb >= 0) pb = B.atan2.partialB(numbers, a, b, out); break
+          case 6: values[node] = out = B.hypot.value(a, b); if (ra >= 0) pa = B.hypot.partialA(numbers, a, b, out); if (rb >= 0) pb = B.hypot.partialB(numbers, a, b, out); break
+          case 7: values[node] = out = B.min.value(a, b); if (ra >= 0) pa = B.min.partialA(numbers, a, b, out); if (rb >= 0) pb = B.min.partialB(numbers, a, b, out); break
+          case 8: values[node] = out = B.max.value(a, b); if (ra >= 0) pa = B.max.partialA(numbers, a, b, out); if (rb >= 0) pb = B.max.partialB(numbers, a, b, out); break
           default: throw missingCase(c)
         }
         if (ra >= 0) partials[2 * i] = pa

@@ -70,7 +70,10 @@ export class Tape {
   private runLength = new Int32Array(64)
   private runAt = new Int32Array(64)
   runs = 0
-  /** The runs' partials; a run whose numbers repeat the last run's refers to them. */
+  /**
+   * The runs' partials; a run whose numbers repeat the last run's (by ===, so
+   * 0 and -0 alike: a zero partial is never applied) refers to them.
+   */
   private pool = new Float64Array(256)
   private poolSize = 0
   /** The last run's partials in `pool`: offset and length. */
@@ -158,8 +161,8 @@ export class Tape {
 
   /**
    * Records a run node: d(node)/d(node first + k) = numbers[k]. `shared` is
-   * `sharedRun`'s offset when the numbers equal the last run's (they are not
-   * stored again), or -1. `nonZero` counts the non-zero numbers. Returns the
+   * `sharedRun`'s offset when the numbers equal the last run's by === (they
+   * are not stored again; see runDot in ops.ts), or -1. `nonZero` counts the non-zero numbers. Returns the
    * node's index.
    */
   endRun(first: number, numbers: readonly unknown[], shared: number, nonZero: number): number {
