@@ -26,7 +26,6 @@ export function bytes(b: number): string {
   return `${Number.isInteger(b) ? b : significant(b, 3)} B`
 }
 
-/** The one formatter per unit, shared by the sentences, the tables and the test that checks them. */
 /**
  * A measured value next to its target: as `formatValue`, with more digits
  * when the two would otherwise print alike (3.006x against a target of 3x
@@ -34,11 +33,12 @@ export function bytes(b: number): string {
  */
 export function formatAgainst(unit: Unit, value: number, target: number): string {
   const shown = formatValue(unit, value)
-  if (value === target || shown !== formatValue(unit, target)) return shown
+  const targetShown = formatValue(unit, target)
+  if (value === target || shown !== targetShown) return shown
   if (unit !== 'ratio' && unit !== 'percent') return shown
   const scaled = unit === 'percent' ? value * 100 : value
   const suffix = unit === 'percent' ? '%' : 'x'
-  const goal = formatValue(unit, target).slice(0, -1)
+  const goal = targetShown.slice(0, -1)
   for (let digits = 3; digits <= 8; digits++) {
     const more = significant(scaled, digits)
     if (Number(more.replaceAll(',', '')) !== Number(goal.replaceAll(',', '')))
@@ -47,6 +47,7 @@ export function formatAgainst(unit: Unit, value: number, target: number): string
   return shown
 }
 
+/** The one formatter per unit, shared by the sentences, the tables and the test that checks them. */
 export function formatValue(unit: Unit, value: number): string {
   switch (unit) {
     case 'seconds':

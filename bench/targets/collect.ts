@@ -10,10 +10,10 @@ import { targetJobs } from './plan.js'
 
 /**
  * Runs the performance targets' timed cases, one fresh process per method
- * and workload,
- * `rounds` times over, then their non-timed checks in this process, and
- * judges every target. Each timed case, its samples pooled over the rounds,
- * is reported through `onTimed`, which adds it to the results' timings.
+ * and workload, `rounds` times over, then their non-timed checks in this
+ * process, and judges every target. Each timed case, its samples pooled
+ * over the rounds, is reported through `onTimed`, which adds it to the
+ * results' timings.
  */
 export async function collectTargets(
   plan: Plan,

@@ -224,24 +224,20 @@ export class Replay {
         const rb = args[start + 1] as number
         const a = at(values, constants, ra)
         const b = at(values, constants, rb)
-        let pa = 0
-        let pb = 0
         // One call site per op; case k is BINARY_OPS[k].
         // biome-ignore format: a case a line
         switch (c - FIRST_BINARY) {
-          case 0: values[node] = out = B.add.value(a, b); if (ra >= 0) pa = B.add.partialA(numbers, a, b, out); if (rb >= 0) pb = B.add.partialB(numbers, a, b, out); break
-          case 1: values[node] = out = B.sub.value(a, b); if (ra >= 0) pa = B.sub.partialA(numbers, a, b, out); if (rb >= 0) pb = B.sub.partialB(numbers, a, b, out); break
-          case 2: values[node] = out = B.mul.value(a, b); if (ra >= 0) pa = B.mul.partialA(numbers, a, b, out); if (rb >= 0) pb = B.mul.partialB(numbers, a, b, out); break
-          case 3: values[node] = out = B.div.value(a, b); if (ra >= 0) pa = B.div.partialA(numbers, a, b, out); if (rb >= 0) pb = B.div.partialB(numbers, a, b, out); break
-          case 4: values[node] = out = B.pow.value(a, b); if (ra >= 0) pa = B.pow.partialA(numbers, a, b, out); if (rb >= 0) pb = B.pow.partialB(numbers, a, b, out); break
-          case 5: values[node] = out = B.atan2.value(a, b); if (ra >= 0) pa = B.atan2.partialA(numbers, a, b, out); if (rb >= 0) pb = B.atan2.partialB(numbers, a, b, out); break
-          case 6: values[node] = out = B.hypot.value(a, b); if (ra >= 0) pa = B.hypot.partialA(numbers, a, b, out); if (rb >= 0) pb = B.hypot.partialB(numbers, a, b, out); break
-          case 7: values[node] = out = B.min.value(a, b); if (ra >= 0) pa = B.min.partialA(numbers, a, b, out); if (rb >= 0) pb = B.min.partialB(numbers, a, b, out); break
-          case 8: values[node] = out = B.max.value(a, b); if (ra >= 0) pa = B.max.partialA(numbers, a, b, out); if (rb >= 0) pb = B.max.partialB(numbers, a, b, out); break
+          case 0: values[node] = out = B.add.value(a, b); if (ra >= 0) partials[2 * i] = B.add.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.add.partialB(numbers, a, b, out); break
+          case 1: values[node] = out = B.sub.value(a, b); if (ra >= 0) partials[2 * i] = B.sub.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.sub.partialB(numbers, a, b, out); break
+          case 2: values[node] = out = B.mul.value(a, b); if (ra >= 0) partials[2 * i] = B.mul.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.mul.partialB(numbers, a, b, out); break
+          case 3: values[node] = out = B.div.value(a, b); if (ra >= 0) partials[2 * i] = B.div.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.div.partialB(numbers, a, b, out); break
+          case 4: values[node] = out = B.pow.value(a, b); if (ra >= 0) partials[2 * i] = B.pow.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.pow.partialB(numbers, a, b, out); break
+          case 5: values[node] = out = B.atan2.value(a, b); if (ra >= 0) partials[2 * i] = B.atan2.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.atan2.partialB(numbers, a, b, out); break
+          case 6: values[node] = out = B.hypot.value(a, b); if (ra >= 0) partials[2 * i] = B.hypot.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.hypot.partialB(numbers, a, b, out); break
+          case 7: values[node] = out = B.min.value(a, b); if (ra >= 0) partials[2 * i] = B.min.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.min.partialB(numbers, a, b, out); break
+          case 8: values[node] = out = B.max.value(a, b); if (ra >= 0) partials[2 * i] = B.max.partialA(numbers, a, b, out); if (rb >= 0) partials[2 * i + 1] = B.max.partialB(numbers, a, b, out); break
           default: throw missingCase(c)
         }
-        if (ra >= 0) partials[2 * i] = pa
-        if (rb >= 0) partials[2 * i + 1] = pb
       } else if (c === SUM) {
         let total = 0
         for (let j = start; j < end; j++) total += at(values, constants, args[j] as number)

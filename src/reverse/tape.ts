@@ -162,8 +162,8 @@ export class Tape {
   /**
    * Records a run node: d(node)/d(node first + k) = numbers[k]. `shared` is
    * `sharedRun`'s offset when the numbers equal the last run's by === (they
-   * are not stored again; see runDot in ops.ts), or -1. `nonZero` counts the non-zero numbers. Returns the
-   * node's index.
+   * are not stored again; see runDot in ops.ts), or -1. `nonZero` counts the
+   * non-zero numbers. Returns the node's index.
    */
   endRun(first: number, numbers: readonly unknown[], shared: number, nonZero: number): number {
     const r = this.runs++
