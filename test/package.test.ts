@@ -103,12 +103,45 @@ describe('the built package, installed in a project outside the source tree', ()
     execFileSync('node', [tsc, '-p', project], { cwd: project, encoding: 'utf8' })
   }, 60_000) // a compiler run in a child process, which takes seconds on a loaded machine
 
+  it("hands f ops objects with a fixed shape, not V8's hash-table objects, in every strategy", () => {
+    // An ops object whose methods were added by name in a loop can be left in
+    // V8's dictionary mode, where no call like m.cos(x) is inlined (see
+    // src/ops/shape.ts). %HasFastProperties is V8's own test of the shape.
+    writeFileSync(
+      join(project, 'shape.js'),
+      [
+        "import { forward, numeric, plain, reverse } from 'gradlab'",
+        "import { numbers } from './node_modules/gradlab/dist/ops/plain.js'",
+        'const shapes = { plain: %HasFastProperties(plain), numbers: %HasFastProperties(numbers) }',
+        'const seen = (name) => (m, x) => { shapes[name] = %HasFastProperties(m); return m.sum(x) }',
+        "forward.gradient(seen('forward'), [1, 2])",
+        "reverse.gradient(seen('reverse'), [1, 2])",
+        "reverse.compile(seen('compile'), [1, 2])",
+        "numeric.gradient(seen('numeric'), [1, 2])",
+        'console.log(JSON.stringify(shapes))',
+      ].join('\n'),
+    )
+    const printed = execFileSync('node', ['--allow-natives-syntax', 'shape.js'], {
+      cwd: project,
+      encoding: 'utf8',
+    })
+    expect(JSON.parse(printed)).toEqual({
+      plain: true,
+      numbers: true,
+      forward: true,
+      reverse: true,
+      compile: true,
+      numeric: true,
+    })
+  }, 30_000)
+
   it('uses nothing Node-specific, so it runs in browsers too', () => {
     const dist = join(project, 'node_modules', 'gradlab', 'dist')
-    const code = readdirSync(dist)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(join(dist, f), 'utf8'))
-      .join('\n')
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.js'),
+    )
+    expect(files.length).toBeGreaterThan(20) // every module, not only dist/index.js
+    const code = files.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n')
     expect(code).not.toMatch(/from ['"]node:|require\(|\bprocess\.|\bBuffer\b/)
   })
 })

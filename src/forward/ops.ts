@@ -9,6 +9,7 @@ import {
   checkSameLength,
   numbers,
   type Ops,
+  opsObject,
   UNARY_OPS,
   type UnaryName,
   type UnaryRule,
@@ -122,5 +123,5 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       return new Dual(out, context.pass, combined(context, partialA, xo, partialB, yo))
     }
   }
-  return ops as unknown as Ops<Dual>
+  return opsObject<Dual>(ops)
 }

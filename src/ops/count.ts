@@ -1,4 +1,5 @@
 import { BINARY_OPS, UNARY_OPS } from './names.js'
+import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
 
 /** A tally of primitive op evaluations, filled in by `countingOps`. */
@@ -36,5 +37,5 @@ export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
       return op(...args)
     }
   }
-  return counted as unknown as Ops<T>
+  return opsObject<T>(counted)
 }

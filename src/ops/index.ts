@@ -12,4 +12,5 @@ export {
 } from './plain.js'
 export type { BinaryRule, UnaryRule } from './rule.js'
 export { binaryRules, unaryRules } from './rules.js'
+export { opsObject } from './shape.js'
 export type { Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'

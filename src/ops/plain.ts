@@ -2,6 +2,7 @@ import { describe } from '../core/describe.js'
 import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
 import type { BinaryRule, UnaryRule } from './rule.js'
 import { binaryRules, unaryRules } from './rules.js'
+import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
 
 /** Where an ops object reports its errors from, e.g. `numeric.gradient`; strategies update it per call. */
@@ -50,7 +51,7 @@ export function createPlainOps(context: OpsContext): Ops<number> {
     ops[name] = (a: unknown, b: unknown) =>
       value(checked(context, name, a), checked(context, name, b))
   }
-  return ops as unknown as Ops<number>
+  return opsObject<number>(ops)
 }
 
 export function checkArray(context: OpsContext, op: string, xs: unknown): void {
@@ -90,7 +91,7 @@ export const numbers: Ops<number> = (() => {
   for (const name of UNARY_OPS) ops[name] = (unaryRules as Record<UnaryName, UnaryRule>)[name].value
   for (const name of BINARY_OPS)
     ops[name] = (binaryRules as Record<BinaryName, BinaryRule>)[name].value
-  return ops as unknown as Ops<number>
+  return opsObject<number>(ops)
 })()
 
 /** Plain-number ops, for evaluating a generic function without derivatives. */

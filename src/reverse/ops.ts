@@ -9,6 +9,7 @@ import {
   numbers,
   type Ops,
   type OpsContext,
+  opsObject,
   UNARY_OPS,
   type UnaryName,
   unaryRules,
@@ -242,5 +243,5 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       return node(out, edges, code)
     }
   }
-  return ops as unknown as Ops<TapeVar>
+  return opsObject<TapeVar>(ops)
 }
