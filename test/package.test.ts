@@ -110,9 +110,10 @@ describe('the built package, installed in a project outside the source tree', ()
     writeFileSync(
       join(project, 'shape.js'),
       [
-        "import { forward, numeric, plain, reverse } from 'gradlab'",
+        "import { countingOps, forward, numeric, plain, reverse } from 'gradlab'",
         "import { numbers } from './node_modules/gradlab/dist/ops/plain.js'",
         'const shapes = { plain: %HasFastProperties(plain), numbers: %HasFastProperties(numbers) }',
+        'shapes.counting = %HasFastProperties(countingOps(plain, { ops: 0 }))',
         'const seen = (name) => (m, x) => { shapes[name] = %HasFastProperties(m); return m.sum(x) }',
         "forward.gradient(seen('forward'), [1, 2])",
         "reverse.gradient(seen('reverse'), [1, 2])",
@@ -128,6 +129,7 @@ describe('the built package, installed in a project outside the source tree', ()
     expect(JSON.parse(printed)).toEqual({
       plain: true,
       numbers: true,
+      counting: true,
       forward: true,
       reverse: true,
       compile: true,
