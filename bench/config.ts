@@ -57,8 +57,10 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
       note: null,
       // Five fresh processes per method and workload: a process's JIT settles
       // in one of two modes for some cases (plain Ackley at n = 2,000: about
-      // 44 us in most processes, 86-99 us in some; bench/NOTES.md), and the
+      // 24 us in most processes, 45-90 us in some; bench/NOTES.md), and the
       // pooled median should be the usual mode's, not one unlucky process's.
+      // The report also lists each process's median, so a run whose
+      // processes all caught the slow mode shows it.
       rounds: 5,
     },
   },

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatAgainst, formatValue } from '../bench/report/format.js'
+import { formatAgainst, formatValue, seconds } from '../bench/report/format.js'
 import { targetNotes } from '../bench/report/notes.js'
 import { type Measured, quoteValue } from '../bench/report/quote.js'
-import type { Results } from '../bench/report/schema.js'
+import type { Results, TimedCase } from '../bench/report/schema.js'
+import { processTable } from '../bench/report/tables.js'
 import { validateResults } from '../bench/report/validate.js'
+import { summarize } from '../bench/run/measure.js'
+import { pooled } from '../bench/targets/collect.js'
 
 /*
  * Runs the report generator as `npm run report` does, at its smallest size
@@ -289,5 +292,64 @@ describe('the notes above the performance targets', () => {
 
   it('say nothing of reasons when every target is met', () => {
     expect(run(['met', 'met'])).not.toContain('targets were met')
+  })
+})
+
+describe('a target case timed in several rounds', () => {
+  const round = (samples: number[]): TimedCase => ({
+    suite: 'target',
+    workload: 'ackley',
+    method: 'plain',
+    n: 2000,
+    m: 1,
+    status: 'measured',
+    reason: null,
+    verification: { error: 0, tolerance: 1e-12, against: 'reverse mode' },
+    timing: summarize(samples),
+  })
+  // Two processes, one in a JIT mode five times slower than the other.
+  const fast = round([20e-6, 24e-6, 25e-6])
+  const slow = round([110e-6, 120e-6, 130e-6])
+
+  it("pools the rounds' samples for its median, and keeps each round's median", () => {
+    const timing = pooled([fast, slow]).timing
+    expect(timing?.samples).toEqual([20e-6, 24e-6, 25e-6, 110e-6, 120e-6, 130e-6])
+    // Six samples: the median lies halfway between the third and the fourth.
+    expect(timing?.median).toBeCloseTo((25e-6 + 110e-6) / 2, 15)
+    expect(timing?.processes).toEqual([24e-6, 120e-6])
+    expect(pooled([fast]).timing?.processes).toBeUndefined()
+  })
+
+  it('is shown round by round, with the largest median over the smallest', () => {
+    const table = processTable({ timings: [pooled([fast, slow])] } as unknown as Measured)
+    expect(table?.header).toEqual([
+      'workload',
+      'method',
+      'n',
+      'round 1',
+      'round 2',
+      'largest / smallest',
+    ])
+    expect(table?.rows).toEqual([
+      [
+        'Ackley',
+        'plain evaluation',
+        '2,000',
+        seconds(24e-6),
+        seconds(120e-6),
+        formatValue('ratio', 5),
+      ],
+    ])
+    expect(processTable({ timings: [pooled([fast])] } as unknown as Measured)).toBeNull()
+  })
+
+  it("is valid results.json with or without the rounds' medians, and invalid with a bad one", () => {
+    const withRounds = { ...results, timings: [pooled([fast, slow])] }
+    expect(validateResults(withRounds)).toEqual([])
+    const bad = {
+      ...results,
+      timings: [{ ...fast, timing: { ...fast.timing, processes: ['24 us'] } }],
+    }
+    expect(validateResults(bad).join('\n')).toContain('timings[0].timing.processes[0]')
   })
 })

@@ -24,6 +24,12 @@ export interface Timing {
   readonly max: number
   /** Seconds per call of each sample (each sample averages one or more calls). */
   readonly samples: readonly number[]
+  /**
+   * For a target case timed in several rounds: the median of each round's
+   * process, in round order, before their samples were pooled. A process's
+   * JIT can settle in a slower mode than another's; these show it.
+   */
+  readonly processes?: readonly number[]
 }
 
 export interface Verification {

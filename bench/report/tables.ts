@@ -82,6 +82,45 @@ function targetTable(r: Measured): Table {
   }
 }
 
+/**
+ * The target cases timed in several rounds, each round's process on its
+ * own: the largest over the smallest shows a process whose JIT settled in
+ * a slower mode (plain Ackley's two modes are the known case), which the
+ * pooled median and quartiles above can only hint at. Absent when every
+ * case ran in one round.
+ */
+export function processTable(r: Measured): Table | null {
+  const cases = r.timings.filter(
+    (c) => c.suite === 'target' && (c.timing?.processes?.length ?? 0) > 1,
+  )
+  if (cases.length === 0) return null
+  const rounds = Math.max(...cases.map((c) => c.timing?.processes?.length ?? 0))
+  return {
+    title:
+      "Performance targets: the median of each round's process, and the largest over the smallest",
+    header: [
+      'workload',
+      'method',
+      'n',
+      ...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`),
+      'largest / smallest',
+    ],
+    rows: cases.map((c) => {
+      const medians = c.timing?.processes ?? []
+      return [
+        TARGET_TITLE[c.workload as keyof typeof TARGET_TITLE] ?? c.workload,
+        METHOD_LABEL[c.method],
+        formatValue('count', c.n),
+        ...Array.from({ length: rounds }, (_, i) => {
+          const m = medians[i]
+          return m === undefined ? '—' : seconds(m)
+        }),
+        formatValue('ratio', Math.max(...medians) / Math.min(...medians)),
+      ]
+    }),
+  }
+}
+
 export function tables(r: Measured): Table[] {
   const out: Table[] = [targetTable(r)]
   for (const workload of TARGET_WORKLOADS) {
@@ -95,6 +134,8 @@ export function tables(r: Measured): Table[] {
       ),
     )
   }
+  const processes = processTable(r)
+  if (processes !== null) out.push(processes)
   for (const workload of Object.keys(scalarWorkloads) as ScalarWorkloadName[]) {
     const w = scalarWorkloads[workload]
     out.push(

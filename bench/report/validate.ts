@@ -15,6 +15,13 @@ const num = is((v) => typeof v === 'number' && !Number.isNaN(v), 'a number')
 const str = is((v) => typeof v === 'string', 'a string')
 const oneOf = (...options: unknown[]) =>
   is((v) => options.includes(v), `one of ${options.join(', ')}`)
+/** Checks that a field may also be absent from its object. */
+const OPTIONAL = new WeakSet<Check>()
+const optional = (check: Check): Check => {
+  const maybe: Check = (v, path, errors) => check(v, path, errors)
+  OPTIONAL.add(maybe)
+  return maybe
+}
 const nullable =
   (check: Check): Check =>
   (v, path, errors) => {
@@ -34,8 +41,9 @@ const object =
       return
     }
     for (const [key, check] of Object.entries(fields)) {
-      if (!(key in v)) errors.push(`${path}.${key}: missing`)
-      else check((v as Record<string, unknown>)[key], `${path}.${key}`, errors)
+      if (!(key in v)) {
+        if (!OPTIONAL.has(check)) errors.push(`${path}.${key}: missing`)
+      } else check((v as Record<string, unknown>)[key], `${path}.${key}`, errors)
     }
   }
 
@@ -79,7 +87,15 @@ const results = object({
       reason: nullable(str),
       verification: nullable(object({ error: num, tolerance: num, against: str })),
       timing: nullable(
-        object({ median: num, p25: num, p75: num, min: num, max: num, samples: array(num) }),
+        object({
+          median: num,
+          p25: num,
+          p75: num,
+          min: num,
+          max: num,
+          samples: array(num),
+          processes: optional(array(num)),
+        }),
       ),
     }),
   ),

@@ -56,17 +56,23 @@ export async function collectTargets(
 }
 
 /**
- * One case from its rounds: the samples of all rounds together, or the
- * first round that did not time it (with its reason), so that a case is
- * timed only if every round timed it.
+ * One case from its rounds: the samples of all rounds together, with each
+ * round's median kept (`processes`) when there were several, or the first
+ * round that did not time it (with its reason), so that a case is timed
+ * only if every round timed it.
  */
-function pooled(cases: readonly TimedCase[]): TimedCase {
+export function pooled(cases: readonly TimedCase[]): TimedCase {
   const first = cases[0] as TimedCase
   const untimed = cases.find((c) => c.timing === null)
   if (untimed !== undefined) return untimed
   const worst = cases.reduce((w, c) =>
     (c.verification?.error ?? 0) > (w.verification?.error ?? 0) ? c : w,
   )
-  const samples = cases.flatMap((c) => (c.timing as Timing).samples)
-  return { ...first, verification: worst.verification, timing: summarize(samples) }
+  const timings = cases.map((c) => c.timing as Timing)
+  const timing = summarize(timings.flatMap((t) => t.samples))
+  return {
+    ...first,
+    verification: worst.verification,
+    timing: cases.length > 1 ? { ...timing, processes: timings.map((t) => t.median) } : timing,
+  }
 }
