@@ -242,6 +242,9 @@ describe('npm run report -- --smoke', () => {
     for (const c of results.memory) {
       expect(c.status, `${c.method} n=${c.n}: ${c.reason}`).toBe('measured')
       expect(c.scope).toBe(c.method === 'reverse' ? 'whole gradient' : 'first evaluation')
+      // Never a negative size: one the measure cannot resolve is null, with the reason.
+      if (c.liveBytes === null) expect(c.reason).toMatch(/below what this measure resolves/)
+      else expect(c.liveBytes).toBeGreaterThanOrEqual(0)
     }
   })
 

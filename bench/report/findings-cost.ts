@@ -34,11 +34,16 @@ export function memoryFindings(r: Measured): Finding[] {
   if (rev === undefined || rev[0].tape === null) return []
   const s = new Sentence(r)
   const i = rev[1]
-  let text = `At n = ${s.number('count', `memory.${i}.n`)} the reverse tape held ${s.number('bytes', `memory.${i}.tape.bytes`)} (${s.number('count', `memory.${i}.tape.nodes`)} nodes, ${s.number('count', `memory.${i}.tape.edges`)} edges), and ${s.number('bytes', `memory.${i}.liveBytes`)} were live at the end of the function's evaluation`
+  let text = `At n = ${s.number('count', `memory.${i}.n`)} the reverse tape held ${s.number('bytes', `memory.${i}.tape.bytes`)} (${s.number('count', `memory.${i}.tape.nodes`)} nodes, ${s.number('count', `memory.${i}.tape.edges`)} edges)`
+  if (rev[0].liveBytes !== null) {
+    text += `, and ${s.number('bytes', `memory.${i}.liveBytes`)} were live at the end of the function's evaluation`
+  }
   const others = (['forward', 'numeric'] as const).flatMap((method) => {
     const same = rows.find(([c]) => c.method === method && c.n === rev[0].n)
-    return same === undefined
-      ? []
+    if (same === undefined) return []
+    // A live size the measure cannot resolve has a reason instead of a number (see run/memory.ts).
+    return same[0].liveBytes === null
+      ? [`${METHOD_LABEL[method]} too little for the measure to resolve`]
       : [`${METHOD_LABEL[method]} ${s.number('bytes', `memory.${same[1]}.liveBytes`)}`]
   })
   if (others.length > 0) {
