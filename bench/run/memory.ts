@@ -64,6 +64,7 @@ export function measureMemory(task: MemoryTask): MemoryCase {
     workload: task.workload,
     method: task.method,
     n,
+    status: 'measured' as const,
     scope: stopEarly ? ('first evaluation' as const) : ('whole gradient' as const),
     peakRssBytes,
     baselineRssBytes,
@@ -78,10 +79,9 @@ export function measureMemory(task: MemoryTask): MemoryCase {
   if (measured === null || measured < 0) {
     return {
       ...common,
-      status: 'measured',
       reason: `live memory below what this measure resolves: the heap after a full GC was ${measured === null ? 'not read' : `${-measured} bytes smaller`} than before the evaluation`,
       liveBytes: null,
     }
   }
-  return { ...common, status: 'measured', reason: null, liveBytes: measured }
+  return { ...common, reason: null, liveBytes: measured }
 }
