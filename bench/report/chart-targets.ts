@@ -3,9 +3,11 @@ import { log, WIDTH } from './chart-encodings.js'
 import type { Measured } from './quote.js'
 
 /*
- * The timed targets on one log axis: each measured ratio (a dot, with a rule
- * over its spread) beside its target (a black tick). Targets in other units
- * (bytes, errors, counts, percent) are in the report's table and sentences.
+ * The timed targets on one log axis: each measured ratio (a dot coloured by
+ * the verdict, with a rule over its spread), the ratio of each side's
+ * fastest process (an open circle, when there were several rounds) and its
+ * target (a black tick). Targets in other units (bytes, errors, counts,
+ * percent) are in the report's table and sentences.
  */
 export function targetChart(r: Measured): TopLevelSpec {
   const rows = (r.targets ?? [])
@@ -13,6 +15,7 @@ export function targetChart(r: Measured): TopLevelSpec {
     .map((t) => ({
       target: `${t.id}: ${t.comparison} ${t.target}x`,
       measured: t.measured,
+      fastest: t.fastest ?? null,
       low: t.low,
       high: t.high,
       goal: t.target,
@@ -41,6 +44,12 @@ export function targetChart(r: Measured): TopLevelSpec {
       {
         mark: { type: 'tick', color: 'black', thickness: 2 },
         encoding: { y, x: { ...x, field: 'goal' } },
+      },
+      {
+        // Each side's fastest process (several rounds only): an open circle.
+        transform: [{ filter: 'datum.fastest !== null' }],
+        mark: { type: 'point', filled: false, size: 60, color: 'black' },
+        encoding: { y, x: { ...x, field: 'fastest' } },
       },
       {
         mark: { type: 'point', filled: true, size: 60 },

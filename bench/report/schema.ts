@@ -163,7 +163,7 @@ export interface TargetPair {
 /**
  * One performance target and what was measured against it. `measured` is
  * null when a case it needs was not measured (then `reason` says why);
- * `low` and `high` bound its spread (see bench/targets/evaluate.ts).
+ * `low` and `high` bound its spread (see bench/targets/judge.ts).
  */
 export interface TargetCase {
   readonly id: string
@@ -175,6 +175,14 @@ export interface TargetCase {
   readonly measured: number | null
   readonly low: number | null
   readonly high: number | null
+  /**
+   * The same ratio (or, for flatness, the same deviation) from each side's
+   * fastest process, the smallest of its rounds' medians; null when a side
+   * ran in one round or the target is not a time ratio. Absent from results
+   * written before it was kept. A target is met only if `measured` and this
+   * both meet it (see bench/targets/judge.ts).
+   */
+  readonly fastest?: number | null
   readonly verdict: 'met' | 'not met' | 'not measured'
   readonly reason: string | null
   /** How `measured` is computed, in words. */

@@ -61,11 +61,24 @@ function notRunTable(r: Measured): Table {
   }
 }
 
-/** Every performance target: measured value, spread, target and verdict. */
+/**
+ * Every performance target: measured value, spread, the same from each
+ * side's fastest process (when there were several rounds), target and
+ * verdict.
+ */
 function targetTable(r: Measured): Table {
   return {
-    title: 'Performance targets: measured, spread, target and verdict',
-    header: ['group', 'target', 'measured', 'spread', 'goal', 'verdict', 'how'],
+    title: "Performance targets: measured, spread, each side's fastest process, target and verdict",
+    header: [
+      'group',
+      'target',
+      'measured',
+      'spread',
+      'fastest processes',
+      'goal',
+      'verdict',
+      'how',
+    ],
     rows: (r.targets ?? []).map((t) => [
       t.group,
       t.title,
@@ -75,6 +88,9 @@ function targetTable(r: Measured): Table {
       t.low === null || t.high === null
         ? '—'
         : `${formatValue(t.unit, t.low)}–${formatValue(t.unit, t.high)}`,
+      t.fastest === undefined || t.fastest === null
+        ? '—'
+        : formatAgainst(t.unit, t.fastest, t.target),
       `${t.comparison} ${formatValue(t.unit, t.target)}`,
       t.verdict,
       t.formula,

@@ -145,6 +145,7 @@ const results = object({
       measured: nullable(num),
       low: nullable(num),
       high: nullable(num),
+      fastest: optional(nullable(num)),
       verdict: oneOf('met', 'not met', 'not measured'),
       reason: nullable(str),
       formula: str,
