@@ -9,7 +9,7 @@ import { formatAgainst, formatValue, seconds } from '../bench/report/format.js'
 import { targetNotes } from '../bench/report/notes.js'
 import { type Measured, quoteValue } from '../bench/report/quote.js'
 import type { Results, TimedCase } from '../bench/report/schema.js'
-import { processTable } from '../bench/report/tables.js'
+import { probeTable, processTable } from '../bench/report/tables.js'
 import { validateResults } from '../bench/report/validate.js'
 import { summarize } from '../bench/run/measure.js'
 import { pooled } from '../bench/targets/collect.js'
@@ -112,6 +112,16 @@ describe('npm run report -- --smoke', () => {
       expect(c.verification, `${c.suite} ${c.workload} ${c.method} n=${c.n}`).not.toBeNull()
       expect(c.verification?.error).toBeLessThanOrEqual(c.verification?.tolerance ?? -1)
       expect(c.timing?.samples.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('should time the machine probe with every measured case', () => {
+    const measuredCases = results.timings.filter((c) => c.status === 'measured')
+    expect(measuredCases.length).toBeGreaterThan(0)
+    for (const c of measuredCases) {
+      const probe = c.timing?.probe as number
+      expect(probe, `${c.workload} ${c.method} ${c.n}`).toBeGreaterThan(0)
+      expect(probe).toBeLessThan(1)
     }
   })
 
@@ -309,7 +319,7 @@ describe('the notes above the performance targets', () => {
 })
 
 describe('a target case timed in several rounds', () => {
-  const round = (samples: number[]): TimedCase => ({
+  const round = (samples: number[], probe = 2e-3): TimedCase => ({
     suite: 'target',
     workload: 'ackley',
     method: 'plain',
@@ -318,19 +328,37 @@ describe('a target case timed in several rounds', () => {
     status: 'measured',
     reason: null,
     verification: { error: 0, tolerance: 1e-12, against: 'reverse mode' },
-    timing: summarize(samples),
+    timing: { ...summarize(samples), probe },
   })
-  // Two processes, one in a JIT mode five times slower than the other.
+  // Two processes, one in a JIT mode five times slower than the other; the
+  // second also on a machine 1.5x slower (its probe).
   const fast = round([20e-6, 24e-6, 25e-6])
-  const slow = round([110e-6, 120e-6, 130e-6])
+  const slow = round([110e-6, 120e-6, 130e-6], 3e-3)
 
-  it("pools the rounds' samples for its median, and keeps each round's median", () => {
+  it("pools the rounds' samples for its median, and keeps each round's median and probe", () => {
     const timing = pooled([fast, slow]).timing
     expect(timing?.samples).toEqual([20e-6, 24e-6, 25e-6, 110e-6, 120e-6, 130e-6])
     // Six samples: the median lies halfway between the third and the fourth.
     expect(timing?.median).toBeCloseTo((25e-6 + 110e-6) / 2, 15)
     expect(timing?.processes).toEqual([24e-6, 120e-6])
+    expect(timing?.probes).toEqual([2e-3, 3e-3])
     expect(pooled([fast]).timing?.processes).toBeUndefined()
+    expect(pooled([fast]).timing?.probe).toBe(2e-3)
+  })
+
+  it("shows each round's probe as a multiple of the run's fastest", () => {
+    const table = probeTable({ timings: [pooled([fast, slow])] } as unknown as Measured)
+    expect(table?.rows).toEqual([
+      [
+        'Ackley',
+        'plain evaluation',
+        '2,000',
+        formatValue('ratio', 1),
+        formatValue('ratio', 1.5),
+        formatValue('ratio', 1.5),
+      ],
+    ])
+    expect(probeTable({ timings: [pooled([fast])] } as unknown as Measured)).toBeNull()
   })
 
   it('is shown round by round, with the largest median over the smallest', () => {
@@ -462,6 +490,11 @@ describe('a target case timed in several rounds', () => {
       timings: [{ ...fast, timing: { ...fast.timing, processes: ['24 us'] } }],
     }
     expect(validateResults(bad).join('\n')).toContain('timings[0].timing.processes[0]')
+    const badProbe = {
+      ...results,
+      timings: [{ ...fast, timing: { ...fast.timing, probe: '2 ms' } }],
+    }
+    expect(validateResults(badProbe).join('\n')).toContain('timings[0].timing.probe')
     expect(validateResults({ ...results, targets: [judged(3)] })).toEqual([])
     const badFastest = { ...results, targets: [{ ...judged(3), fastest: '4.6x' }] }
     expect(validateResults(badFastest).join('\n')).toContain('targets[0].fastest')

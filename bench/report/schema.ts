@@ -30,6 +30,15 @@ export interface Timing {
    * JIT can settle in a slower mode than another's; these show it.
    */
   readonly processes?: readonly number[]
+  /**
+   * Seconds for a fixed CPU-bound loop timed just before and just after the
+   * samples (their mean; `probe` in bench/run/measure.ts): how fast the
+   * machine ran while this case was timed. Absent from results written
+   * before it was kept.
+   */
+  readonly probe?: number
+  /** For a target case timed in several rounds: each round's `probe`, in round order. */
+  readonly probes?: readonly number[]
 }
 
 export interface Verification {

@@ -3,7 +3,7 @@ import { TARGET_TITLE, TARGET_WORKLOADS } from '../targets/plan.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
 import { bytes, formatAgainst, formatValue, seconds } from './format.js'
 import type { Measured } from './quote.js'
-import type { Method, TimedCase } from './schema.js'
+import type { Method, TimedCase, Timing } from './schema.js'
 
 /** A table of the report, rendered both as HTML and as Markdown. */
 export interface Table {
@@ -106,14 +106,46 @@ function targetTable(r: Measured): Table {
  * case ran in one round.
  */
 export function processTable(r: Measured): Table | null {
-  const cases = r.timings.filter(
-    (c) => c.suite === 'target' && (c.timing?.processes?.length ?? 0) > 1,
+  return roundTable(
+    r,
+    "Performance targets: the median of each round's process, and the largest over the smallest",
+    (t) => t.processes,
+    seconds,
   )
+}
+
+/**
+ * The machine probe of the same processes (a fixed CPU-bound loop timed
+ * around each case, bench/run/measure.ts), as a multiple of the fastest
+ * probe of the run: a round whose probe is slow ran on a slowed machine,
+ * so a slow median beside it is likely the machine's rather than the
+ * code's (a fast probe does not prove the reverse; see `probe`). Absent
+ * when no case kept its rounds' probes.
+ */
+export function probeTable(r: Measured): Table | null {
+  const all = r.timings.flatMap((c) => (c.suite === 'target' ? (c.timing?.probes ?? []) : []))
+  const fastest = Math.min(...all)
+  return roundTable(
+    r,
+    "Performance targets: the machine probe of each round's process, over the run's fastest probe",
+    (t) => t.probes,
+    (v) => formatValue('ratio', v / fastest),
+  )
+}
+
+/** A row per target case with a value per round, and the largest over the smallest. */
+function roundTable(
+  r: Measured,
+  title: string,
+  perRound: (t: Timing) => readonly number[] | undefined,
+  format: (v: number) => string,
+): Table | null {
+  const values = (c: TimedCase) => (c.timing === null ? [] : (perRound(c.timing) ?? []))
+  const cases = r.timings.filter((c) => c.suite === 'target' && values(c).length > 1)
   if (cases.length === 0) return null
-  const rounds = Math.max(...cases.map((c) => c.timing?.processes?.length ?? 0))
+  const rounds = Math.max(...cases.map((c) => values(c).length))
   return {
-    title:
-      "Performance targets: the median of each round's process, and the largest over the smallest",
+    title,
     header: [
       'workload',
       'method',
@@ -122,16 +154,16 @@ export function processTable(r: Measured): Table | null {
       'largest / smallest',
     ],
     rows: cases.map((c) => {
-      const medians = c.timing?.processes ?? []
+      const vs = values(c)
       return [
         TARGET_TITLE[c.workload as keyof typeof TARGET_TITLE] ?? c.workload,
         METHOD_LABEL[c.method],
         formatValue('count', c.n),
         ...Array.from({ length: rounds }, (_, i) => {
-          const m = medians[i]
-          return m === undefined ? '—' : seconds(m)
+          const v = vs[i]
+          return v === undefined ? '—' : format(v)
         }),
-        formatValue('ratio', Math.max(...medians) / Math.min(...medians)),
+        formatValue('ratio', Math.max(...vs) / Math.min(...vs)),
       ]
     }),
   }
@@ -150,8 +182,9 @@ export function tables(r: Measured): Table[] {
       ),
     )
   }
-  const processes = processTable(r)
-  if (processes !== null) out.push(processes)
+  for (const perRound of [processTable(r), probeTable(r)]) {
+    if (perRound !== null) out.push(perRound)
+  }
   for (const workload of Object.keys(scalarWorkloads) as ScalarWorkloadName[]) {
     const w = scalarWorkloads[workload]
     out.push(

@@ -95,6 +95,8 @@ const results = object({
           max: num,
           samples: array(num),
           processes: optional(array(num)),
+          probe: optional(num),
+          probes: optional(array(num)),
         }),
       ),
     }),
