@@ -58,9 +58,8 @@ export async function collectTargets(
 /**
  * One case from its rounds: the samples of all rounds together, with each
  * round's median kept (`processes`) and its machine probe (`probes`) when
- * there were several, or the first
- * round that did not time it (with its reason), so that a case is timed
- * only if every round timed it.
+ * there were several, or the first round that did not time it (with its
+ * reason), so that a case is timed only if every round timed it.
  */
 export function pooled(cases: readonly TimedCase[]): TimedCase {
   const first = cases[0] as TimedCase
@@ -70,14 +69,13 @@ export function pooled(cases: readonly TimedCase[]): TimedCase {
     (c.verification?.error ?? 0) > (w.verification?.error ?? 0) ? c : w,
   )
   const timings = cases.map((c) => c.timing as Timing)
-  const timing = summarize(timings.flatMap((t) => t.samples))
   if (cases.length === 1) return { ...first, verification: worst.verification, timing: timings[0] }
   const probes = timings.map((t) => t.probe)
   return {
     ...first,
     verification: worst.verification,
     timing: {
-      ...timing,
+      ...summarize(timings.flatMap((t) => t.samples)),
       processes: timings.map((t) => t.median),
       ...(probes.every((p) => p !== undefined) ? { probes } : {}),
     },
