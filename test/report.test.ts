@@ -389,20 +389,23 @@ describe('a target case timed in several rounds', () => {
     ...c,
     method: 'reverse' as const,
   }))
-  const judged = (target: number) => {
-    const timings = [pooled(reverse), pooled([fast, slow])]
-    const { pair, ratio } = timedRatios(timings)
-    const spec = {
-      id: 'reverse-ackley',
-      group: 'Dynamic reverse mode',
-      title: 'reverse / plain',
-      unit: 'ratio' as const,
-      comparison: 'at most' as const,
-      target,
-      formula: '',
-    }
-    return ratio(spec, pair(2000, ['ackley', 'reverse'], ['ackley', 'plain']))
+  /** A target on reverse mode over plain evaluation, 'at most' `target`. */
+  const spec = (unit: 'ratio' | 'percent', target: number) => ({
+    id: 'reverse-ackley',
+    group: 'Dynamic reverse mode',
+    title: 'reverse / plain',
+    unit,
+    comparison: 'at most' as const,
+    target,
+    formula: '',
+  })
+  const overPlain = (timings: TimedCase[]) => {
+    const { pair, ratio, flat } = timedRatios(timings)
+    const at = (n: number) => pair(n, ['ackley', 'reverse'], ['ackley', 'plain'])
+    return { ratio: (target: number) => ratio(spec('ratio', target), at(2000)), flat, at }
   }
+  const judged = (target: number) =>
+    overPlain([pooled(reverse), pooled([fast, slow])]).ratio(target)
 
   it("is judged against each side's fastest process as well as the pooled medians", () => {
     // Pooled: 110 us over (25 + 110) / 2 us. Fastest processes: 110 over 24 us.
@@ -420,19 +423,7 @@ describe('a target case timed in several rounds', () => {
   })
 
   it('is judged on the pooled medians alone when a side ran in one round', () => {
-    const { pair, ratio } = timedRatios([pooled([reverse[0] as TimedCase]), pooled([fast, slow])])
-    const t = ratio(
-      {
-        id: 'x',
-        group: 'g',
-        title: 't',
-        unit: 'ratio',
-        comparison: 'at most',
-        target: 3,
-        formula: '',
-      },
-      pair(2000, ['ackley', 'reverse'], ['ackley', 'plain']),
-    )
+    const t = overPlain([pooled([reverse[0] as TimedCase]), pooled([fast, slow])]).ratio(3)
     expect(t.fastest).toBeNull()
     expect(t.verdict).toBe('met')
   })
@@ -449,19 +440,8 @@ describe('a target case timed in several rounds', () => {
       pooled([at100('reverse', [9e-6, 10e-6, 11e-6]), at100('reverse', [11e-6, 12e-6, 13e-6])]),
       pooled([at100('plain', [2e-6, 2e-6, 2e-6]), at100('plain', [2e-6, 2e-6, 2e-6])]),
     ]
-    const { pair, flat } = timedRatios(timings)
-    const t = flat(
-      {
-        id: 'f',
-        group: 'g',
-        title: 't',
-        unit: 'percent',
-        comparison: 'at most',
-        target: 0.25,
-        formula: '',
-      },
-      [100, 2000].map((n) => pair(n, ['ackley', 'reverse'], ['ackley', 'plain'])),
-    )
+    const { flat, at } = overPlain(timings)
+    const t = flat(spec('percent', 0.25), [100, 2000].map(at))
     // Fastest processes: 10 / 2 = 5 at n = 100, 110 / 24 at n = 2,000; both 4.4% from their median.
     const ratios = [5, 110 / 24]
     const center = (ratios[0] + ratios[1]) / 2
