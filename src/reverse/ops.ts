@@ -1,7 +1,7 @@
 import { describe } from '../core/describe.js'
 import {
-  BINARY_OPS,
   type BinaryName,
+  type BinaryRule,
   binaryRules,
   checkArray,
   checked,
@@ -10,13 +10,42 @@ import {
   type Ops,
   type OpsContext,
   opsObject,
-  UNARY_OPS,
   type UnaryName,
+  type UnaryRule,
   unaryRules,
 } from '../ops/index.js'
 import { binaryCode, DOT, type Program, SUM, unaryCode } from './program.js'
 import type { Tape } from './tape.js'
 import { SESSION, TapeVar } from './variable.js'
+
+/*
+ * Why a function per op. An op recorded millions of times per gradient (a
+ * network written with scalar add and mul records about two million) costs
+ * what V8 makes of its closure, and two things decide that:
+ * - Closures made from one function literal share their feedback. Made in a
+ *   loop over the op names, every op's rule calls would be one call site
+ *   that has seen every rule: V8 calls it out of line, boxing each argument
+ *   and result as a heap number. A literal per op calls only its own rules,
+ *   which V8 inlines.
+ * - V8 inlines a callee into the user's function only while the bytecode it
+ *   has inlined there stays under a budget (920 bytes in Node 20's V8,
+ *   counting what the callee inlined itself). The op's fast path is kept
+ *   small (`operandValue`, its rules, `push2`) so that the user's hottest op
+ *   calls can be inlined, calling no function and boxing no number they
+ *   pass; compiling and errors take separate paths that a dynamic gradient
+ *   never runs. With V8's budget raised (a flag, for the experiment only)
+ *   the network below took another 20% less, so the budget still binds.
+ * Against one closure per op from a loop, each build in its own process,
+ * three alternations (bench/NOTES.md, "Reverse mode, dynamic"): the 64-256-1
+ * network written with add/mul 91-93 -> 51-54 ms per gradient, Ackley at
+ * n = 2,000 215-222 -> 157-167 us, Rosenbrock 361-381 -> 251-338 us.
+ * The literals only name the table's rules; test/properties/agreement.test.ts
+ * checks every op against forward mode, which reads the same table.
+ */
+
+/** The op table's rules by name, typed as rules so every op calls them alike. */
+const U: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
+const B: Readonly<Record<BinaryName, BinaryRule>> = binaryRules
 
 export interface ReverseContext extends OpsContext {
   /** The evaluation whose variables the ops accept; 0 when none is recording. */
@@ -118,6 +147,97 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
     context.program?.operand(x === null ? -1 : x.index, x === null ? (a as number) : x.value)
   const isVariable = (x: TapeVar | null): x is TapeVar => x !== null && x.index >= 0
 
+  /** An operand's value: a number, or a variable of this evaluation; anything else is refused, naming `op`. */
+  const operandValue = (a: unknown, op: string): number =>
+    typeof a === 'number'
+      ? a
+      : (a as TapeVar | null)?.[SESSION] === context.session
+        ? (a as TapeVar).value
+        : tapeVar(context, op, a).value
+  /** The node of an operand `operandValue` accepted: -1 for a number or a constant. */
+  const nodeOf = (a: unknown): number => (typeof a === 'number' ? -1 : (a as TapeVar).index)
+  /** A unary op's result, out = op(a) with d out / d a = p: a node, or a constant. */
+  const unary = (a: unknown, out: number, p: number, name: UnaryName): TapeVar =>
+    context.program === null
+      ? new TapeVar(out, context.tape.push2(nodeOf(a), p, -1, 0), context.session)
+      : compiledUnary(a, out, p, name)
+  /** A binary op's result, out = op(a, b) with partials pa and pb: a node, or a constant. */
+  const binary = (
+    a: unknown,
+    b: unknown,
+    out: number,
+    pa: number,
+    pb: number,
+    name: BinaryName,
+  ): TapeVar =>
+    context.program === null
+      ? new TapeVar(out, context.tape.push2(nodeOf(a), pa, nodeOf(b), pb), context.session)
+      : compiledBinary(a, b, out, pa, pb, name)
+  /** `unary` while compiling: the edge is kept even if its partial is 0, and the instruction written. */
+  const compiledUnary = (a: unknown, out: number, p: number, name: UnaryName): TapeVar => {
+    const x = typeof a === 'number' ? null : (a as TapeVar)
+    if (!isVariable(x)) return constant(out)
+    operand(x, a)
+    return node(out, edge(x.index, p), unaryCode(name))
+  }
+  /** `binary` while compiling, as `compiledUnary`. */
+  const compiledBinary = (
+    a: unknown,
+    b: unknown,
+    out: number,
+    pa: number,
+    pb: number,
+    name: BinaryName,
+  ): TapeVar => {
+    const x = typeof a === 'number' ? null : (a as TapeVar)
+    const y = typeof b === 'number' ? null : (b as TapeVar)
+    if (!isVariable(x) && !isVariable(y)) return constant(out)
+    let edges = 0
+    if (isVariable(x)) edges += edge(x.index, pa)
+    if (isVariable(y)) edges += edge(y.index, pb)
+    operand(x, a)
+    operand(y, b)
+    return node(out, edges, binaryCode(name))
+  }
+
+  // One function literal per op, each calling only its own rules from the
+  // table (see "Why a function per op" above).
+  // biome-ignore format: an op a line
+  const unaryOps = {
+    neg: (a: unknown) => { const v = operandValue(a, 'neg'); const out = U.neg.value(v); return unary(a, out, U.neg.partial(numbers, v, out), 'neg') },
+    abs: (a: unknown) => { const v = operandValue(a, 'abs'); const out = U.abs.value(v); return unary(a, out, U.abs.partial(numbers, v, out), 'abs') },
+    sqrt: (a: unknown) => { const v = operandValue(a, 'sqrt'); const out = U.sqrt.value(v); return unary(a, out, U.sqrt.partial(numbers, v, out), 'sqrt') },
+    exp: (a: unknown) => { const v = operandValue(a, 'exp'); const out = U.exp.value(v); return unary(a, out, U.exp.partial(numbers, v, out), 'exp') },
+    expm1: (a: unknown) => { const v = operandValue(a, 'expm1'); const out = U.expm1.value(v); return unary(a, out, U.expm1.partial(numbers, v, out), 'expm1') },
+    log: (a: unknown) => { const v = operandValue(a, 'log'); const out = U.log.value(v); return unary(a, out, U.log.partial(numbers, v, out), 'log') },
+    log1p: (a: unknown) => { const v = operandValue(a, 'log1p'); const out = U.log1p.value(v); return unary(a, out, U.log1p.partial(numbers, v, out), 'log1p') },
+    sin: (a: unknown) => { const v = operandValue(a, 'sin'); const out = U.sin.value(v); return unary(a, out, U.sin.partial(numbers, v, out), 'sin') },
+    cos: (a: unknown) => { const v = operandValue(a, 'cos'); const out = U.cos.value(v); return unary(a, out, U.cos.partial(numbers, v, out), 'cos') },
+    tan: (a: unknown) => { const v = operandValue(a, 'tan'); const out = U.tan.value(v); return unary(a, out, U.tan.partial(numbers, v, out), 'tan') },
+    asin: (a: unknown) => { const v = operandValue(a, 'asin'); const out = U.asin.value(v); return unary(a, out, U.asin.partial(numbers, v, out), 'asin') },
+    acos: (a: unknown) => { const v = operandValue(a, 'acos'); const out = U.acos.value(v); return unary(a, out, U.acos.partial(numbers, v, out), 'acos') },
+    atan: (a: unknown) => { const v = operandValue(a, 'atan'); const out = U.atan.value(v); return unary(a, out, U.atan.partial(numbers, v, out), 'atan') },
+    sinh: (a: unknown) => { const v = operandValue(a, 'sinh'); const out = U.sinh.value(v); return unary(a, out, U.sinh.partial(numbers, v, out), 'sinh') },
+    cosh: (a: unknown) => { const v = operandValue(a, 'cosh'); const out = U.cosh.value(v); return unary(a, out, U.cosh.partial(numbers, v, out), 'cosh') },
+    tanh: (a: unknown) => { const v = operandValue(a, 'tanh'); const out = U.tanh.value(v); return unary(a, out, U.tanh.partial(numbers, v, out), 'tanh') },
+    sigmoid: (a: unknown) => { const v = operandValue(a, 'sigmoid'); const out = U.sigmoid.value(v); return unary(a, out, U.sigmoid.partial(numbers, v, out), 'sigmoid') },
+    softplus: (a: unknown) => { const v = operandValue(a, 'softplus'); const out = U.softplus.value(v); return unary(a, out, U.softplus.partial(numbers, v, out), 'softplus') },
+    relu: (a: unknown) => { const v = operandValue(a, 'relu'); const out = U.relu.value(v); return unary(a, out, U.relu.partial(numbers, v, out), 'relu') },
+    square: (a: unknown) => { const v = operandValue(a, 'square'); const out = U.square.value(v); return unary(a, out, U.square.partial(numbers, v, out), 'square') },
+  } satisfies Record<UnaryName, (a: unknown) => TapeVar>
+  // biome-ignore format: an op a line
+  const binaryOps = {
+    add: (a: unknown, b: unknown) => { const v = operandValue(a, 'add'); const w = operandValue(b, 'add'); const out = B.add.value(v, w); return binary(a, b, out, B.add.partialA(numbers, v, w, out), B.add.partialB(numbers, v, w, out), 'add') },
+    sub: (a: unknown, b: unknown) => { const v = operandValue(a, 'sub'); const w = operandValue(b, 'sub'); const out = B.sub.value(v, w); return binary(a, b, out, B.sub.partialA(numbers, v, w, out), B.sub.partialB(numbers, v, w, out), 'sub') },
+    mul: (a: unknown, b: unknown) => { const v = operandValue(a, 'mul'); const w = operandValue(b, 'mul'); const out = B.mul.value(v, w); return binary(a, b, out, B.mul.partialA(numbers, v, w, out), B.mul.partialB(numbers, v, w, out), 'mul') },
+    div: (a: unknown, b: unknown) => { const v = operandValue(a, 'div'); const w = operandValue(b, 'div'); const out = B.div.value(v, w); return binary(a, b, out, B.div.partialA(numbers, v, w, out), B.div.partialB(numbers, v, w, out), 'div') },
+    pow: (a: unknown, b: unknown) => { const v = operandValue(a, 'pow'); const w = operandValue(b, 'pow'); const out = B.pow.value(v, w); return binary(a, b, out, B.pow.partialA(numbers, v, w, out), B.pow.partialB(numbers, v, w, out), 'pow') },
+    atan2: (a: unknown, b: unknown) => { const v = operandValue(a, 'atan2'); const w = operandValue(b, 'atan2'); const out = B.atan2.value(v, w); return binary(a, b, out, B.atan2.partialA(numbers, v, w, out), B.atan2.partialB(numbers, v, w, out), 'atan2') },
+    hypot: (a: unknown, b: unknown) => { const v = operandValue(a, 'hypot'); const w = operandValue(b, 'hypot'); const out = B.hypot.value(v, w); return binary(a, b, out, B.hypot.partialA(numbers, v, w, out), B.hypot.partialB(numbers, v, w, out), 'hypot') },
+    min: (a: unknown, b: unknown) => { const v = operandValue(a, 'min'); const w = operandValue(b, 'min'); const out = B.min.value(v, w); return binary(a, b, out, B.min.partialA(numbers, v, w, out), B.min.partialB(numbers, v, w, out), 'min') },
+    max: (a: unknown, b: unknown) => { const v = operandValue(a, 'max'); const w = operandValue(b, 'max'); const out = B.max.value(v, w); return binary(a, b, out, B.max.partialA(numbers, v, w, out), B.max.partialB(numbers, v, w, out), 'max') },
+  } satisfies Record<BinaryName, (a: unknown, b: unknown) => TapeVar>
+
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => constant(checked(context, 'constant', c)),
     value(a: unknown) {
@@ -213,35 +333,5 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       return node(value, tape.wrote(e), DOT)
     },
   }
-  for (const name of UNARY_OPS) {
-    const rule = unaryRules[name as UnaryName]
-    const code = unaryCode(name)
-    ops[name] = (a: unknown) => {
-      if (typeof a === 'number') return constant(rule.value(a))
-      const x = tapeVar(context, name, a)
-      const out = rule.value(x.value)
-      if (x.index < 0) return constant(out)
-      operand(x, a)
-      return node(out, edge(x.index, rule.partial(numbers, x.value, out)), code)
-    }
-  }
-  for (const name of BINARY_OPS) {
-    const rule = binaryRules[name as BinaryName]
-    const code = binaryCode(name)
-    ops[name] = (a: unknown, b: unknown) => {
-      const x = typeof a === 'number' ? null : tapeVar(context, name, a)
-      const y = typeof b === 'number' ? null : tapeVar(context, name, b)
-      const av = x === null ? (a as number) : x.value
-      const bv = y === null ? (b as number) : y.value
-      const out = rule.value(av, bv)
-      if (!isVariable(x) && !isVariable(y)) return constant(out)
-      let edges = 0
-      if (isVariable(x)) edges += edge(x.index, rule.partialA(numbers, av, bv, out))
-      if (isVariable(y)) edges += edge(y.index, rule.partialB(numbers, av, bv, out))
-      operand(x, a)
-      operand(y, b)
-      return node(out, edges, code)
-    }
-  }
-  return opsObject<TapeVar>(ops)
+  return opsObject<TapeVar>({ ...ops, ...unaryOps, ...binaryOps })
 }

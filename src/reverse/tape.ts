@@ -137,6 +137,32 @@ export class Tape {
   }
 
   /**
+   * Records a node with up to two edges, d(node)/d(a) = pa and d(node)/d(b)
+   * = pb, leaving out an edge whose parent is < 0 (a constant) or whose
+   * partial is 0, and returns its index; -1 when no edge is left (the value
+   * is a constant). The unary and binary ops' one call while recording a
+   * gradient: small, so that V8 inlines it into the user's loop (see "Why a
+   * function per op" in ops.ts). Not while `addEdge` has an open node.
+   */
+  push2(a: number, pa: number, b: number, pb: number): number {
+    const start = this.edges
+    if (start + 2 > this.parent.length) this.growEdges()
+    const { parent, partial } = this
+    let e = start
+    if (a >= 0 && pa !== 0) {
+      parent[e] = ~a
+      partial[e++] = pa
+    }
+    if (b >= 0 && pb !== 0) {
+      parent[e] = e === start ? ~b : b
+      partial[e++] = pb
+    }
+    if (e === start) return -1
+    this.edges = this.nodeStart = e
+    return this.nodes++
+  }
+
+  /**
    * Closes the node being recorded, which has at least one edge, marking its
    * first edge, and returns its index.
    */

@@ -18,6 +18,34 @@ describe('the reverse-mode tape', () => {
     expect(tapeStats().edges).toBe(2)
   })
 
+  it("keeps a binary op's second edge when its first partial is 0, as the node's first edge", () => {
+    // At y = 0, mul(x, y) has d/dx = 0 (left out) and d/dy = x = 3 (its only
+    // edge). The node before it has another adjoint (5), so a first edge not
+    // marked as such would give x the wrong one.
+    const g = reverse.gradient(
+      (m, [x, y]) => {
+        const a = m.mul(3, x as never)
+        const b = m.mul(x as never, y)
+        return m.add(m.mul(5, a), b)
+      },
+      [3, 0],
+    )
+    expect(tapeStats().edges).toBe(1 + 1 + 1 + 2)
+    expect(Array.from(g)).toEqual([15, 3])
+  })
+
+  it('grows under a long chain of unary and binary ops: 3,000 of each, exact gradient', () => {
+    // f(x, y) = x + 3000 y, built one op at a time, past the tape's first storage.
+    const chain = <T>(m: Ops<T>, [x, y]: readonly T[]): T => {
+      let total = x as T
+      for (let i = 0; i < 3000; i++) total = m.add(total, m.neg(m.neg(y as T)))
+      return total
+    }
+    const g = reverse.gradient(chain, [0.5, -1])
+    expect(tapeStats().edges).toBe(3000 * 4)
+    expect(Array.from(g)).toEqual([1, 3000])
+  })
+
   it('grows inside one sum or dot: 100,000 elements on a fresh tape give the right gradient', () => {
     const n = 100_000
     const x = Array.from({ length: n }, (_, i) => (i % 7) - 3)
