@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { countingOps, forward, type Ops, plain, type ScalarFn } from '../../src/index.js'
+import { argument, fmt, median, timePerCall } from './measure.js'
 
 /** Ackley's function: exp, sqrt and one cos per coordinate, with a dot and a sum over all inputs. */
 const ackley: ScalarFn = <T>(m: Ops<T>, x: readonly T[]): T => {
@@ -32,41 +33,9 @@ const coupled: ScalarFn = <T>(m: Ops<T>, x: readonly T[]): T => {
 
 const functions: Record<string, ScalarFn> = { ackley, coupled }
 
-function argument(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback
-}
-
 /** A fixed, reproducible point in [-2, 2]^n. */
 function point(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => 2 * Math.sin(1.7 * i + 0.3))
-}
-
-/** Median seconds per call of `run`, after warming up for `warmupMs`; samples last at least 2 ms. */
-function timePerCall(run: () => void, warmupMs: number, measureMs: number): number {
-  let start = performance.now()
-  let calls = 0
-  while (performance.now() - start < warmupMs) {
-    run()
-    calls++
-  }
-  const perSample = Math.max(1, Math.ceil((2 * calls) / warmupMs))
-  const samples: number[] = []
-  start = performance.now()
-  while (performance.now() - start < measureMs) {
-    const t0 = performance.now()
-    for (let r = 0; r < perSample; r++) run()
-    samples.push((performance.now() - t0) / perSample / 1e3)
-  }
-  return median(samples)
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** One measurement in this process: `plain` or a chunk size (`auto` for the default). */
@@ -141,10 +110,6 @@ function main(): void {
         `(paired rounds ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)})`,
     )
   }
-}
-
-function fmt(seconds: number): string {
-  return seconds >= 1e-3 ? `${(seconds * 1e3).toFixed(2)} ms` : `${(seconds * 1e6).toFixed(1)} us`
 }
 
 main()
