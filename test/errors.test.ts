@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { forward, numeric, type Ops, reverse, type ScalarFn, type VectorFn } from '../src/index.js'
+import {
+  BINARY_OPS,
+  forward,
+  numeric,
+  type Ops,
+  reverse,
+  type ScalarFn,
+  UNARY_OPS,
+  type VectorFn,
+} from '../src/index.js'
 import { strategies } from './helpers/strategies.js'
 
 /*
@@ -252,6 +261,28 @@ describe('values kept from one evaluation are refused in another', () => {
       'numeric.gradient: add received a Dual, but these ops compute with plain numbers.',
     )
   })
+})
+
+describe('every op names itself when it refuses an operand', () => {
+  // Each strategy's ops are written one per op; a copied line naming the
+  // wrong op would send the user looking in the wrong place.
+  for (const s of strategies) {
+    it(`${s.name}: each unary op, and each binary op in either argument`, () => {
+      const call = (op: string, args: (x: unknown) => unknown[]) => () =>
+        s.gradient((m, [x]) => (m as Any)[op](...args(x)), [0.5])
+      for (const op of UNARY_OPS) {
+        expect(call(op, () => ['text'])).toThrow(`${s.name}.gradient: ${op} received a string`)
+      }
+      for (const op of BINARY_OPS) {
+        expect(call(op, (x) => ['text', x])).toThrow(
+          `${s.name}.gradient: ${op} received a string`,
+        )
+        expect(call(op, (x) => [x, 'text'])).toThrow(
+          `${s.name}.gradient: ${op} received a string`,
+        )
+      }
+    })
+  }
 })
 
 describe("values of the ops cannot silently become NaN in JavaScript's own arithmetic", () => {
