@@ -274,12 +274,8 @@ describe('every op names itself when it refuses an operand', () => {
         expect(call(op, () => ['text'])).toThrow(`${s.name}.gradient: ${op} received a string`)
       }
       for (const op of BINARY_OPS) {
-        expect(call(op, (x) => ['text', x])).toThrow(
-          `${s.name}.gradient: ${op} received a string`,
-        )
-        expect(call(op, (x) => [x, 'text'])).toThrow(
-          `${s.name}.gradient: ${op} received a string`,
-        )
+        expect(call(op, (x) => ['text', x])).toThrow(`${s.name}.gradient: ${op} received a string`)
+        expect(call(op, (x) => [x, 'text'])).toThrow(`${s.name}.gradient: ${op} received a string`)
       }
     })
   }

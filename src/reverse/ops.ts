@@ -57,7 +57,17 @@ export interface ReverseContext extends OpsContext {
 
 function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
   // The session key is a module symbol: only a TapeVar of this evaluation has it set to this session.
-  if ((a as TapeVar | null | undefined)?.[SESSION] === context.session) return a as TapeVar
+  return (a as TapeVar | null | undefined)?.[SESSION] === context.session
+    ? (a as TapeVar)
+    : refuse(context, op, a)
+}
+
+/**
+ * The error for an operand that is neither a number nor a variable of this
+ * evaluation. A function of its own, so that the ops' fast path, which V8
+ * inlines into the user's code, does not carry the messages' bytecode.
+ */
+function refuse(context: ReverseContext, op: string, a: unknown): never {
   if (a instanceof TapeVar) {
     throw new TypeError(
       `${context.label}: ${op} received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.`,
@@ -127,12 +137,6 @@ function runDot(
  */
 export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
   const constant = (value: number) => new TapeVar(value, -1, context.session)
-  /** Records an edge from the variable at `index`; returns the number of edges added. */
-  const edge = (index: number, partial: number) => {
-    if (partial === 0 && context.program === null) return 0
-    context.tape.addEdge(index, partial)
-    return 1
-  }
   /** Closes a node with `edges` edges, writing its instruction when compiling. */
   const node = (value: number, edges: number, code: number) => {
     if (edges === 0) {
@@ -142,18 +146,10 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
     context.program?.end(code)
     return new TapeVar(value, context.tape.endNode(), context.session)
   }
-  /** Appends an operand to the instruction being compiled (a no-op otherwise). */
-  const operand = (x: TapeVar | null, a: unknown) =>
-    context.program?.operand(x === null ? -1 : x.index, x === null ? (a as number) : x.value)
-  const isVariable = (x: TapeVar | null): x is TapeVar => x !== null && x.index >= 0
 
   /** An operand's value: a number, or a variable of this evaluation; anything else is refused, naming `op`. */
   const operandValue = (a: unknown, op: string): number =>
-    typeof a === 'number'
-      ? a
-      : (a as TapeVar | null)?.[SESSION] === context.session
-        ? (a as TapeVar).value
-        : tapeVar(context, op, a).value
+    typeof a === 'number' ? a : tapeVar(context, op, a).value
   /** The node of an operand `operandValue` accepted: -1 for a number or a constant. */
   const nodeOf = (a: unknown): number => (typeof a === 'number' ? -1 : (a as TapeVar).index)
   /** A unary op's result, out = op(a) with d out / d a = p: a node, or a constant. */
@@ -173,14 +169,21 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
     context.program === null
       ? new TapeVar(out, context.tape.push2(nodeOf(a), pa, nodeOf(b), pb), context.session)
       : compiledBinary(a, b, out, pa, pb, name)
-  /** `unary` while compiling: the edge is kept even if its partial is 0, and the instruction written. */
+  /** An operand's value once `operandValue` has accepted it. */
+  const accepted = (a: unknown): number => (typeof a === 'number' ? a : (a as TapeVar).value)
+  /**
+   * `unary` while compiling: the edge is kept even if its partial is 0 (it
+   * may not be at another point), and the instruction is written.
+   */
   const compiledUnary = (a: unknown, out: number, p: number, name: UnaryName): TapeVar => {
-    const x = typeof a === 'number' ? null : (a as TapeVar)
-    if (!isVariable(x)) return constant(out)
-    operand(x, a)
-    return node(out, edge(x.index, p), unaryCode(name))
+    const i = nodeOf(a)
+    if (i < 0) return constant(out)
+    const program = context.program as Program
+    context.tape.addEdge(i, p)
+    program.operand(i, accepted(a))
+    return node(out, 1, unaryCode(name))
   }
-  /** `binary` while compiling, as `compiledUnary`. */
+  /** `binary` while compiling, as `compiledUnary`; a constant operand is written as its value. */
   const compiledBinary = (
     a: unknown,
     b: unknown,
@@ -189,15 +192,15 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
     pb: number,
     name: BinaryName,
   ): TapeVar => {
-    const x = typeof a === 'number' ? null : (a as TapeVar)
-    const y = typeof b === 'number' ? null : (b as TapeVar)
-    if (!isVariable(x) && !isVariable(y)) return constant(out)
-    let edges = 0
-    if (isVariable(x)) edges += edge(x.index, pa)
-    if (isVariable(y)) edges += edge(y.index, pb)
-    operand(x, a)
-    operand(y, b)
-    return node(out, edges, binaryCode(name))
+    const i = nodeOf(a)
+    const j = nodeOf(b)
+    if (i < 0 && j < 0) return constant(out)
+    const program = context.program as Program
+    if (i >= 0) context.tape.addEdge(i, pa)
+    if (j >= 0) context.tape.addEdge(j, pb)
+    program.operand(i, accepted(a))
+    program.operand(j, accepted(b))
+    return node(out, 1, binaryCode(name))
   }
 
   // One function literal per op, each calling only its own rules from the

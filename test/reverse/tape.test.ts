@@ -13,6 +13,9 @@ describe('the reverse-mode tape', () => {
     reverse.gradient((m, [x, y]) => m.add(m.mul(x as never, 0), y as never), [1, 2])
     // mul(x, 0) has no edge and is a constant; add has one edge, to y.
     expect(tapeStats().edges).toBe(1)
+    reverse.gradient((m, [x, y]) => m.mul(x as never, y), [0, 2])
+    // d/dx = y = 2 is an edge; d/dy = x = 0 is not.
+    expect(tapeStats().edges).toBe(1)
     reverse.gradient((m, [x, y]) => m.dot([x, y] as never[], [y, x] as never[]), [0, 2])
     // d/dx = y = 2 and d/dy = x = 0 in each pair: one edge per pair is 0.
     expect(tapeStats().edges).toBe(2)
