@@ -36,7 +36,7 @@ import { SESSION, TapeVar } from './variable.js'
  *   never runs. With V8's budget raised (a flag, for the experiment only)
  *   the network below took another 20% less, so the budget still binds.
  * Against one closure per op from a loop, each build in its own process,
- * three alternations (bench/NOTES.md, "Reverse mode, dynamic"): the 64-256-1
+ * three alternations (bench/NOTES.md, "A function literal per op"): the 64-256-1
  * network written with add/mul 91-93 -> 51-54 ms per gradient, Ackley at
  * n = 2,000 215-222 -> 157-167 us, Rosenbrock 361-381 -> 251-338 us.
  * The literals only name the table's rules; test/properties/agreement.test.ts
