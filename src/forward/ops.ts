@@ -1,9 +1,7 @@
 import { describe } from '../core/describe.js'
 import {
   BINARY_OPS,
-  type BinaryName,
-  type BinaryRule,
-  binaryRules,
+  binaryRuleOf,
   checkArray,
   checked,
   checkSameLength,
@@ -11,9 +9,7 @@ import {
   type Ops,
   opsObject,
   UNARY_OPS,
-  type UnaryName,
-  type UnaryRule,
-  unaryRules,
+  unaryRuleOf,
 } from '../ops/index.js'
 import { Dual } from './dual.js'
 import {
@@ -98,7 +94,7 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
     },
   }
   for (const name of UNARY_OPS) {
-    const rule = (unaryRules as Record<UnaryName, UnaryRule>)[name]
+    const rule = unaryRuleOf[name]
     ops[name] = (a: unknown) => {
       if (typeof a === 'number') return constant(rule.value(a))
       const x = dual(context, name, a)
@@ -109,7 +105,7 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
     }
   }
   for (const name of BINARY_OPS) {
-    const rule = (binaryRules as Record<BinaryName, BinaryRule>)[name]
+    const rule = binaryRuleOf[name]
     ops[name] = (a: unknown, b: unknown) => {
       const x = typeof a === 'number' ? null : dual(context, name, a)
       const y = typeof b === 'number' ? null : dual(context, name, b)

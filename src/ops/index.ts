@@ -11,6 +11,6 @@ export {
   plain,
 } from './plain.js'
 export type { BinaryRule, UnaryRule } from './rule.js'
-export { binaryRules, unaryRules } from './rules.js'
+export { binaryRuleOf, binaryRules, unaryRuleOf, unaryRules } from './rules.js'
 export { opsObject } from './shape.js'
 export type { Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'

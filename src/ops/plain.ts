@@ -1,7 +1,6 @@
 import { describe } from '../core/describe.js'
-import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from './names.js'
-import type { BinaryRule, UnaryRule } from './rule.js'
-import { binaryRules, unaryRules } from './rules.js'
+import { BINARY_OPS, UNARY_OPS } from './names.js'
+import { binaryRuleOf, unaryRuleOf } from './rules.js'
 import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
 
@@ -43,11 +42,11 @@ export function createPlainOps(context: OpsContext): Ops<number> {
     },
   }
   for (const name of UNARY_OPS) {
-    const value = (unaryRules as Record<UnaryName, UnaryRule>)[name].value
+    const value = unaryRuleOf[name].value
     ops[name] = (a: unknown) => value(checked(context, name, a))
   }
   for (const name of BINARY_OPS) {
-    const value = (binaryRules as Record<BinaryName, BinaryRule>)[name].value
+    const value = binaryRuleOf[name].value
     ops[name] = (a: unknown, b: unknown) =>
       value(checked(context, name, a), checked(context, name, b))
   }
@@ -88,9 +87,8 @@ export const numbers: Ops<number> = (() => {
     dot: (xs: readonly number[], ys: readonly number[]) =>
       xs.reduce((total, x, i) => total + x * (ys[i] as number), 0),
   }
-  for (const name of UNARY_OPS) ops[name] = (unaryRules as Record<UnaryName, UnaryRule>)[name].value
-  for (const name of BINARY_OPS)
-    ops[name] = (binaryRules as Record<BinaryName, BinaryRule>)[name].value
+  for (const name of UNARY_OPS) ops[name] = unaryRuleOf[name].value
+  for (const name of BINARY_OPS) ops[name] = binaryRuleOf[name].value
   return opsObject<number>(ops)
 })()
 

@@ -233,3 +233,11 @@ export const binaryRules = {
     smoothAt: (a, b) => isFiniteNumber(a) && isFiniteNumber(b) && a !== b,
   },
 } as const satisfies { readonly [K in BinaryName]: BinaryRule }
+
+/*
+ * The same tables typed as rules by name, for the strategies: every op read
+ * from them has the same signature, whether it is looked up by a name in a
+ * loop or named in a case or a literal of its own.
+ */
+export const unaryRuleOf: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
+export const binaryRuleOf: Readonly<Record<BinaryName, BinaryRule>> = binaryRules

@@ -1,8 +1,7 @@
 import { describe } from '../core/describe.js'
 import {
   type BinaryName,
-  type BinaryRule,
-  binaryRules,
+  binaryRuleOf,
   checkArray,
   checked,
   checkSameLength,
@@ -11,8 +10,7 @@ import {
   type OpsContext,
   opsObject,
   type UnaryName,
-  type UnaryRule,
-  unaryRules,
+  unaryRuleOf,
 } from '../ops/index.js'
 import { binaryCode, DOT, type Program, SUM, unaryCode } from './program.js'
 import type { Tape } from './tape.js'
@@ -43,9 +41,9 @@ import { SESSION, TapeVar } from './variable.js'
  * checks every op against forward mode, which reads the same table.
  */
 
-/** The op table's rules by name, typed as rules so every op calls them alike. */
-const U: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
-const B: Readonly<Record<BinaryName, BinaryRule>> = binaryRules
+/** The op table's rules by name, short names for the literals below. */
+const U = unaryRuleOf
+const B = binaryRuleOf
 
 export interface ReverseContext extends OpsContext {
   /** The evaluation whose variables the ops accept; 0 when none is recording. */

@@ -1,14 +1,4 @@
-import {
-  BINARY_OPS,
-  type BinaryName,
-  type BinaryRule,
-  binaryRules,
-  numbers,
-  UNARY_OPS,
-  type UnaryName,
-  type UnaryRule,
-  unaryRules,
-} from '../ops/index.js'
+import { BINARY_OPS, binaryRuleOf, numbers, UNARY_OPS, unaryRuleOf } from '../ops/index.js'
 import { DOT, FIRST_BINARY, type Program, SUM } from './program.js'
 import { addScaledRow } from './tape.js'
 
@@ -149,9 +139,9 @@ export function groupsOfRuns(
  * checks each op.
  */
 
-/** The op table's rules by name, typed as rules so every case calls them alike. */
-const U: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
-const B: Readonly<Record<BinaryName, BinaryRule>> = binaryRules
+/** The op table's rules by name, short names for the cases below. */
+const U = unaryRuleOf
+const B = binaryRuleOf
 
 /** An op code the replay has no case for: an op added to the table needs one. */
 function missingCase(c: number): Error {
