@@ -30,15 +30,15 @@ export interface Strategy {
   /** g'(x) for g: R -> R. */
   derivative(g: UnivariateFn, x: number): number
   /** The gradient of f: R^n -> R at x. */
-  gradient(f: ScalarFn, x: ArrayLike<number>): Float64Array
+  gradient<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X): Float64Array
   /** f(x) and its gradient, from the same evaluation where the strategy allows. */
-  valueAndGradient(f: ScalarFn, x: ArrayLike<number>): ValueAndGradient
+  valueAndGradient<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X): ValueAndGradient
   /** The m x n Jacobian of F: R^n -> R^m at x, as m rows of length n. */
-  jacobian(F: VectorFn, x: ArrayLike<number>): Float64Array[]
+  jacobian<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X): Float64Array[]
   /** F(x) and J v. */
-  jvp(F: VectorFn, x: ArrayLike<number>, v: ArrayLike<number>): JvpResult
+  jvp<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X, v: ArrayLike<number>): JvpResult
   /** F(x) and u^T J. */
-  vjp(F: VectorFn, x: ArrayLike<number>, u: ArrayLike<number>): VjpResult
+  vjp<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X, u: ArrayLike<number>): VjpResult
 }
 
 /** u^T J for a Jacobian given as rows: the cotangent of strategies without a backward pass. */

@@ -14,7 +14,7 @@ import {
   checkVectorResult,
   toVector,
 } from '../core/validate.js'
-import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
+import { forAnyPoint, type ScalarFn, type UnivariateFn, type VectorFn } from '../ops/types.js'
 import { chunkSizeOption, type ForwardOptions, forEachChunk } from './chunk.js'
 import type { Dual } from './dual.js'
 import { createDualOps } from './ops.js'
@@ -31,10 +31,27 @@ import { context } from './tangents.js'
 
 export interface ForwardStrategy extends Strategy {
   readonly name: 'forward'
-  gradient(f: ScalarFn, x: ArrayLike<number>, options?: ForwardOptions): Float64Array
-  valueAndGradient(f: ScalarFn, x: ArrayLike<number>, options?: ForwardOptions): ValueAndGradient
-  jacobian(F: VectorFn, x: ArrayLike<number>, options?: ForwardOptions): Float64Array[]
-  vjp(F: VectorFn, x: ArrayLike<number>, u: ArrayLike<number>, options?: ForwardOptions): VjpResult
+  gradient<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: ForwardOptions,
+  ): Float64Array
+  valueAndGradient<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: ForwardOptions,
+  ): ValueAndGradient
+  jacobian<const X extends ArrayLike<number>>(
+    F: VectorFn<X>,
+    x: X,
+    options?: ForwardOptions,
+  ): Float64Array[]
+  vjp<const X extends ArrayLike<number>>(
+    F: VectorFn<X>,
+    x: X,
+    u: ArrayLike<number>,
+    options?: ForwardOptions,
+  ): VjpResult
 }
 
 const ops = createDualOps(context)
@@ -126,13 +143,15 @@ export const forward: ForwardStrategy = {
     })
     return derivative
   },
-  gradient: (f, x, options) => valueAndGradient('forward.gradient', f, x, options).gradient,
-  valueAndGradient: (f, x, options) => valueAndGradient('forward.valueAndGradient', f, x, options),
+  gradient: (f, x, options) =>
+    valueAndGradient('forward.gradient', forAnyPoint(f), x, options).gradient,
+  valueAndGradient: (f, x, options) =>
+    valueAndGradient('forward.valueAndGradient', forAnyPoint(f), x, options),
   jacobian(F, xs, options) {
     const label = 'forward.jacobian'
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
-    return jacobianAndValue(label, F, x, chunkSizeOption(label, options)).rows
+    return jacobianAndValue(label, forAnyPoint(F), x, chunkSizeOption(label, options)).rows
   },
   jvp(F, xs, vs): JvpResult {
     const label = 'forward.jvp'
@@ -141,7 +160,7 @@ export const forward: ForwardStrategy = {
     const v = toVector(label, 'v', vs)
     checkLength(label, 'v', v, x.length, 'one entry per input')
     let result: JvpResult = { value: new Float64Array(0), tangent: new Float64Array(0) }
-    vectorPass(label, F, x, v, (outs) => {
+    vectorPass(label, forAnyPoint(F), x, v, (outs) => {
       result = {
         value: Float64Array.from(outs, (o) => o.value),
         tangent: Float64Array.from(outs, tangentOf),
@@ -157,7 +176,7 @@ export const forward: ForwardStrategy = {
     const x = toVector(label, 'x', xs)
     const u = toVector(label, 'u', us)
     const chunkSize = chunkSizeOption(label, options)
-    const { value, rows } = jacobianAndValue(label, F, x, chunkSize)
+    const { value, rows } = jacobianAndValue(label, forAnyPoint(F), x, chunkSize)
     checkLength(label, 'u', u, value.length, 'one entry per output of F')
     return { value, cotangent: transposeTimes(rows, u, x.length) }
   },

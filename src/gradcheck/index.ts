@@ -3,6 +3,7 @@ import { forward } from '../forward/index.js'
 import { numeric } from '../numeric/index.js'
 import { DEFAULT_RELATIVE_STEP } from '../numeric/step.js'
 import { type Operand, type Ops, plain, type ScalarFn, type VectorFn } from '../ops/index.js'
+import { forAnyPoint } from '../ops/types.js'
 import { reverse } from '../reverse/index.js'
 import { type GradcheckOptions, type Settings, settings } from './options.js'
 import { uniforms } from './random.js'
@@ -118,14 +119,14 @@ function fast(F: VectorFn, x: Float64Array, s: Settings): GradcheckEntry[] {
  * gradcheck(f, [1, 0.5]).ok // true
  * gradcheck(f, [1, 0.5]).worst?.input // the input index of the worst entry
  */
-export function gradcheck(
-  f: Fn,
-  x: ArrayLike<number>,
+export function gradcheck<const X extends ArrayLike<number>>(
+  f: ScalarFn<X> | VectorFn<X>,
+  x: X,
   options?: GradcheckOptions,
 ): GradcheckResult {
   checkFunction('gradcheck', 'f', f)
   const point = toVector('gradcheck', 'x', x)
   const s = settings(options)
-  const F = asVector(f)
+  const F = asVector(forAnyPoint(f))
   return s.fast ? summarize('fast', fast(F, point, s)) : summarize('full', full(F, point, s))
 }

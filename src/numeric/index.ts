@@ -16,7 +16,7 @@ import {
   toVector,
 } from '../core/validate.js'
 import { createPlainOps, type OpsContext } from '../ops/plain.js'
-import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
+import { forAnyPoint, type ScalarFn, type UnivariateFn, type VectorFn } from '../ops/types.js'
 import {
   CoordinateLine,
   Differences,
@@ -37,11 +37,33 @@ import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
 export interface NumericStrategy extends Strategy {
   readonly name: 'numeric'
   derivative(g: UnivariateFn, x: number, options?: NumericOptions): number
-  gradient(f: ScalarFn, x: ArrayLike<number>, options?: NumericOptions): Float64Array
-  valueAndGradient(f: ScalarFn, x: ArrayLike<number>, options?: NumericOptions): ValueAndGradient
-  jacobian(F: VectorFn, x: ArrayLike<number>, options?: NumericOptions): Float64Array[]
-  jvp(F: VectorFn, x: ArrayLike<number>, v: ArrayLike<number>, options?: NumericOptions): JvpResult
-  vjp(F: VectorFn, x: ArrayLike<number>, u: ArrayLike<number>, options?: NumericOptions): VjpResult
+  gradient<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: NumericOptions,
+  ): Float64Array
+  valueAndGradient<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: NumericOptions,
+  ): ValueAndGradient
+  jacobian<const X extends ArrayLike<number>>(
+    F: VectorFn<X>,
+    x: X,
+    options?: NumericOptions,
+  ): Float64Array[]
+  jvp<const X extends ArrayLike<number>>(
+    F: VectorFn<X>,
+    x: X,
+    v: ArrayLike<number>,
+    options?: NumericOptions,
+  ): JvpResult
+  vjp<const X extends ArrayLike<number>>(
+    F: VectorFn<X>,
+    x: X,
+    u: ArrayLike<number>,
+    options?: NumericOptions,
+  ): VjpResult
 }
 
 const context: OpsContext = { label: 'numeric' }
@@ -162,13 +184,15 @@ export const numeric: NumericStrategy = {
       return derivative[0] as number
     })
   },
-  gradient: (f, x, options) => valueAndGradient('numeric.gradient', f, x, options).gradient,
-  valueAndGradient: (f, x, options) => valueAndGradient('numeric.valueAndGradient', f, x, options),
+  gradient: (f, x, options) =>
+    valueAndGradient('numeric.gradient', forAnyPoint(f), x, options).gradient,
+  valueAndGradient: (f, x, options) =>
+    valueAndGradient('numeric.valueAndGradient', forAnyPoint(f), x, options),
   jacobian(F, xs, options) {
     const label = 'numeric.jacobian'
     checkFunction(label, 'F', F)
     const x = Array.from(toVector(label, 'x', xs))
-    return jacobianAndValue(label, F, x, settings(label, options)).rows
+    return jacobianAndValue(label, forAnyPoint(F), x, settings(label, options)).rows
   },
   jvp(F, xs, vs, options) {
     const label = 'numeric.jvp'
@@ -178,7 +202,7 @@ export const numeric: NumericStrategy = {
     checkLength(label, 'v', v, x.length, 'one entry per input')
     const s = settings(label, options)
     return evaluate(label, () => {
-      const value = vectorAt(label, F, Array.from(x))
+      const value = vectorAt(label, forAnyPoint(F), Array.from(x))
       const tangent = new Float64Array(value.length)
       // One derivative along the direction v: x + t v, with the step scaled
       // so that the largest coordinate moves by the usual relative step.
@@ -186,7 +210,7 @@ export const numeric: NumericStrategy = {
       if (vmax === 0) return { value, tangent }
       const xmax = x.reduce((mx, xi) => Math.max(mx, Math.abs(xi)), 0)
       const h = (s.step ?? DEFAULT_RELATIVE_STEP[s.scheme] * Math.max(1, xmax)) / vmax
-      const differences = new Differences(s, vectorInto(label, F), value)
+      const differences = new Differences(s, vectorInto(label, forAnyPoint(F)), value)
       differences.derivative(new DirectionLine(x, v), h, tangent)
       return { value, tangent }
     })
@@ -197,7 +221,7 @@ export const numeric: NumericStrategy = {
     checkFunction(label, 'F', F)
     const x = Array.from(toVector(label, 'x', xs))
     const u = toVector(label, 'u', us)
-    const { value, rows } = jacobianAndValue(label, F, x, settings(label, options))
+    const { value, rows } = jacobianAndValue(label, forAnyPoint(F), x, settings(label, options))
     checkLength(label, 'u', u, value.length, 'one entry per output of F')
     return { value, cotangent: transposeTimes(rows, u, x.length) }
   },

@@ -32,8 +32,33 @@ export interface Ops<T> extends UnaryMembers<T>, BinaryMembers<T> {
 /** A scalar function of one scalar, for `derivative`. It may return a plain number (a constant). */
 export type UnivariateFn = <T>(m: Ops<T>, x: T) => Operand<T>
 
+/**
+ * What a function receives for the point `X`: one `T` per entry, as a tuple
+ * when `X` is a tuple of numbers (an array literal such as `[2, 0]`), so that
+ * `(m, [a, b]) => ...` type-checks under `noUncheckedIndexedAccess`; for any
+ * other array of numbers, `readonly T[]`.
+ */
+export type Inputs<X, T> = X extends readonly number[]
+  ? { readonly [K in keyof X]: T }
+  : readonly T[]
+
 /** A scalar function of a vector, for `gradient` and `valueAndGradient`. */
-export type ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => Operand<T>
+export type ScalarFn<X = ArrayLike<number>> = <T>(m: Ops<T>, x: Inputs<X, T>) => Operand<T>
 
 /** A vector function of a vector, for `jacobian`, `jvp` and `vjp`. */
-export type VectorFn = <T>(m: Ops<T>, x: readonly T[]) => readonly Operand<T>[]
+export type VectorFn<X = ArrayLike<number>> = <T>(
+  m: Ops<T>,
+  x: Inputs<X, T>,
+) => readonly Operand<T>[]
+
+/**
+ * `f` typed for the point `X`, as a function of any array of inputs. Sound
+ * because every strategy calls `f` with exactly one input per entry of the
+ * point it was given, which is what `Inputs<X, T>` promises.
+ */
+export function forAnyPoint<X>(f: ScalarFn<X>): ScalarFn
+export function forAnyPoint<X>(f: VectorFn<X>): VectorFn
+export function forAnyPoint<X>(f: ScalarFn<X> | VectorFn<X>): ScalarFn | VectorFn
+export function forAnyPoint(f: unknown): unknown {
+  return f
+}

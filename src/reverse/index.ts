@@ -1,6 +1,6 @@
 import type { Strategy } from '../core/strategy.js'
 import { checkFunction, checkLength, checkScalarPoint, toVector } from '../core/validate.js'
-import type { ScalarFn, UnivariateFn } from '../ops/types.js'
+import { forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
 import { type CompiledGradient, type CompileOptions, compile } from './compile.js'
 import { ops, pullback, record, scalarOutput, vectorOutputs } from './recording.js'
 import type { TapeVar } from './variable.js'
@@ -31,12 +31,16 @@ function valueAndGradient(label: string, f: ScalarFn, xs: ArrayLike<number>) {
 /** Reverse mode's methods: the shared ones, and `compile` for gradients replayed without re-recording. */
 export interface ReverseStrategy extends Strategy {
   readonly name: 'reverse'
-  compile(f: ScalarFn, x0: ArrayLike<number>, options?: CompileOptions): CompiledGradient
+  compile<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x0: X,
+    options?: CompileOptions,
+  ): CompiledGradient
 }
 
 export const reverse: ReverseStrategy = {
   name: 'reverse',
-  compile,
+  compile: (f, x0, options) => compile(forAnyPoint(f), x0, options),
   derivative(g: UnivariateFn, xv: number): number {
     const label = 'reverse.derivative'
     checkFunction(label, 'g', g)
@@ -46,15 +50,15 @@ export const reverse: ReverseStrategy = {
       return pullback(tape, [out], [1], 1)[0] as number
     })
   },
-  gradient: (f, x) => valueAndGradient('reverse.gradient', f, x).gradient,
-  valueAndGradient: (f, x) => valueAndGradient('reverse.valueAndGradient', f, x),
+  gradient: (f, x) => valueAndGradient('reverse.gradient', forAnyPoint(f), x).gradient,
+  valueAndGradient: (f, x) => valueAndGradient('reverse.valueAndGradient', forAnyPoint(f), x),
   jacobian(F, xs) {
     const label = 'reverse.jacobian'
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
     return record(label, x, (inputs, tape) => {
       // One recording, then one backward pass per output (row).
-      const outs = vectorOutputs(label, F, inputs)
+      const outs = vectorOutputs(label, forAnyPoint(F), inputs)
       return outs.map((out) => pullback(tape, [out], [1], x.length))
     })
   },
@@ -65,7 +69,7 @@ export const reverse: ReverseStrategy = {
     const v = toVector(label, 'v', vs)
     checkLength(label, 'v', v, x.length, 'one entry per input')
     return record(label, x, (inputs, tape) => {
-      const outs = vectorOutputs(label, F, inputs)
+      const outs = vectorOutputs(label, forAnyPoint(F), inputs)
       // J v by a forward sweep over the recorded partials: no second evaluation of F.
       const tangent = tape.scratch()
       tangent.set(v)
@@ -82,7 +86,7 @@ export const reverse: ReverseStrategy = {
     const x = toVector(label, 'x', xs)
     const u = toVector(label, 'u', us)
     return record(label, x, (inputs, tape) => {
-      const outs = vectorOutputs(label, F, inputs)
+      const outs = vectorOutputs(label, forAnyPoint(F), inputs)
       checkLength(label, 'u', u, outs.length, 'one entry per output of F')
       return {
         value: Float64Array.from(outs, (o) => o.value),
