@@ -15,7 +15,6 @@ let project = ''
 let packed: string[] = []
 
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' })
   const packDir = mkdtempSync(join(tmpdir(), 'gradlab-pack-'))
   const [info] = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
