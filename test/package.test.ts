@@ -1,20 +1,23 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { runInNewContext } from 'node:vm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { course, courseCheck, newProject, root } from './helpers/install.js'
 
 /*
- * The package as a user's project meets it: built, packed, unpacked into the
- * node_modules of a project outside the source tree, imported by its name.
- * This proves the exports map, the files list and the type declarations.
+ * The package as a user's project meets it: packed as `npm publish` would
+ * pack it, installed with `npm install <tarball>` into projects outside the
+ * source tree, and used there by name from ESM, CommonJS, TypeScript and a
+ * browser bundle. (test/install-git.test.ts installs it from git.)
  */
 
-const root = resolve(import.meta.dirname, '..')
-let project = ''
+let tarball = ''
 let packed: string[] = []
 
 beforeAll(() => {
+  // dist/ was built by the global setup; --ignore-scripts keeps pack from building it again.
   const packDir = mkdtempSync(join(tmpdir(), 'gradlab-pack-'))
   const [info] = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], {
@@ -23,89 +26,138 @@ beforeAll(() => {
     }),
   ) as { filename: string; files: { path: string }[] }[]
   if (info === undefined) throw new Error('npm pack printed no package')
+  tarball = join(packDir, info.filename)
   packed = info.files.map((f) => f.path)
-  project = mkdtempSync(join(tmpdir(), 'gradlab-user-'))
-  const installed = join(project, 'node_modules', 'gradlab')
-  mkdirSync(installed, { recursive: true })
-  execFileSync('tar', [
-    '-xzf',
-    join(packDir, info.filename),
-    '--strip-components=1',
-    '-C',
-    installed,
-  ])
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'user-project', type: 'module' }),
-  )
 }, 120_000)
 
-describe('the built package, installed in a project outside the source tree', () => {
-  it('holds the compiled library, its declarations and the README, and no sources or tests', () => {
-    expect(packed).toContain('dist/index.js')
-    expect(packed).toContain('dist/index.d.ts')
-    expect(packed).toContain('README.md')
-    expect(packed.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([])
+/** A fresh project of the given module type with the tarball installed by npm. */
+function installed(type: 'module' | 'commonjs'): string {
+  const project = newProject(type)
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], {
+    cwd: project,
+    stdio: 'pipe',
+  })
+  return project
+}
+
+const node = (project: string, file: string, ...flags: string[]) =>
+  execFileSync('node', [...flags, file], { cwd: project, encoding: 'utf8' })
+
+const tsc = (project: string) =>
+  // Throws, with the compiler's messages, if the declarations are missing, wrong or too loose.
+  execFileSync('node', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
+    cwd: project,
+    encoding: 'utf8',
   })
 
-  it('imports by name in Node and differentiates the course example c = (a - b)^2 in all three strategies', () => {
-    writeFileSync(
-      join(project, 'main.js'),
-      [
-        "import { forward, reverse, numeric } from 'gradlab'",
-        'const c = (m, [a, b]) => m.pow(m.sub(a, b), 2)',
-        'const out = [forward, reverse, numeric].map((s) => Array.from(s.gradient(c, [2, 0]), (g) => +g.toFixed(6)))',
-        'console.log(JSON.stringify(out))',
-      ].join('\n'),
-    )
-    const printed = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8' })
-    expect(JSON.parse(printed)).toEqual([
-      [4, -4],
-      [4, -4],
-      [4, -4],
-    ])
-  }, 30_000)
+describe('the packed package', () => {
+  it('holds the compiled library, its declarations, its sources, README, CHANGELOG and LICENSE, and no tests or benchmarks', () => {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'src/index.ts'])
+      expect(packed).toContain(file)
+    for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'])
+      expect(packed).toContain(file)
+    expect(packed.filter((p) => /^(test|bench|examples|docs|report)\//.test(p))).toEqual([])
+  })
 
-  it("its type declarations check a user's TypeScript and reject wrong calls", () => {
+  it('has source maps and declaration maps whose every source is a file in the package', () => {
+    const maps = packed.filter((p) => p.endsWith('.map'))
+    expect(maps.length).toBeGreaterThan(40) // a .js.map and a .d.ts.map for every module
+    const missing = maps.flatMap((map) => {
+      const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources: string[] }
+      return sources
+        .map((s) => join(dirname(map), s))
+        .filter((s) => !packed.includes(s.replaceAll('\\', '/')))
+    })
+    expect(missing).toEqual([])
+  })
+})
+
+describe('installed from its tarball with npm install', () => {
+  it('imports by name in an ES module and differentiates the course example in all three strategies', () => {
+    const project = installed('module')
+    writeFileSync(join(project, 'main.js'), `import * as g from 'gradlab'\n${courseCheck}`)
+    expect(JSON.parse(node(project, 'main.js'))).toEqual(course)
+  }, 60_000)
+
+  it("is required by name from CommonJS (npm init's default) with require('gradlab')", () => {
+    const project = installed('commonjs')
+    writeFileSync(join(project, 'main.js'), `const g = require('gradlab')\n${courseCheck}`)
+    expect(JSON.parse(node(project, 'main.js'))).toEqual(course)
+  }, 60_000)
+
+  // The consumer a strict TypeScript user writes: tuple inputs, tuple points, and calls that must not compile.
+  const consumer = [
+    "import { forward, gradcheck, numeric, reverse, type Ops, type Strategy } from 'gradlab'",
+    'const c = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.pow(m.sub(a, b), 2)',
+    'const strategies: Strategy[] = [forward, reverse, numeric]',
+    'export const gradients: Float64Array[] = strategies.map((s) => s.gradient(c, [2, 0]))',
+    'export const sum = reverse.gradient((m, x) => m.sum(x), new Float64Array(3))',
+    'export const inline = forward.jacobian((m, [a, b]) => [m.mul(a, b), m.sin(a)], [1, 2])',
+    'export const compiled = reverse.compile(c, [0, 0]).gradient([2, 0])',
+    'export const ok: boolean = gradcheck(c, [2, 0]).ok',
+    '// @ts-expect-error x must hold numbers',
+    "reverse.gradient(c, ['2', '0'])",
+    '// @ts-expect-error a function of two inputs given three',
+    'reverse.gradient(c, [1, 2, 3])',
+    '// @ts-expect-error a tuple function needs a point whose length is known',
+    'reverse.gradient(c, new Float64Array(2))',
+    '// @ts-expect-error there is no op named sine',
+    'reverse.gradient((m, x: readonly unknown[]) => m.sine(x[0]), [1])',
+    "// @ts-expect-error numeric's scheme is 'central', 'forward' or 'richardson'",
+    "numeric.gradient(c, [2, 0], { scheme: 'backward' })",
+  ].join('\n')
+
+  for (const [name, type, options] of [
+    ['node16', 'module', { module: 'node16', moduleResolution: 'node16' }],
+    ['nodenext, from CommonJS', 'commonjs', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['bundler', 'module', { module: 'esnext', moduleResolution: 'bundler' }],
+  ] as const) {
+    it(`type-checks a strict TypeScript user's code with noUncheckedIndexedAccess and ${name} resolution`, () => {
+      const project = installed(type)
+      writeFileSync(join(project, 'consumer.ts'), consumer)
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...options,
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            exactOptionalPropertyTypes: true,
+            target: 'es2022',
+            noEmit: true,
+            types: [],
+            skipLibCheck: false,
+          },
+          files: ['consumer.ts'],
+        }),
+      )
+      tsc(project)
+    }, 60_000) // npm and a compiler run in child processes, which take seconds on a loaded machine
+  }
+
+  it('bundles with esbuild for the browser and runs where no Node globals exist', () => {
+    const project = installed('module')
     writeFileSync(
-      join(project, 'consumer.ts'),
-      [
-        "import { forward, numeric, reverse, type Ops, type Strategy } from 'gradlab'",
-        'const c = <T>(m: Ops<T>, [a, b]: readonly T[]) => m.pow(m.sub(a, b), 2)',
-        'const strategies: Strategy[] = [forward, reverse, numeric]',
-        'export const gradients: Float64Array[] = strategies.map((s) => s.gradient(c, [2, 0]))',
-        '// @ts-expect-error x must hold numbers',
-        "reverse.gradient(c, ['2', '0'])",
-        '// @ts-expect-error there is no op named sine',
-        'reverse.gradient((m, x) => m.sine(x[0]), [1])',
-        "// @ts-expect-error numeric's scheme is 'central' or 'forward'",
-        "numeric.gradient(c, [2, 0], { scheme: 'backward' })",
-      ].join('\n'),
+      join(project, 'app.js'),
+      `import * as g from 'gradlab'\nconst print = (s) => globalThis.printed.push(s)\n${courseCheck.replace('console.log', 'print')}`,
     )
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          target: 'es2022',
-          noEmit: true,
-          types: [],
-          skipLibCheck: false,
-        },
-        files: ['consumer.ts'],
-      }),
+    const out = join(project, 'bundle.js')
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'esbuild'),
+      ['app.js', '--bundle', '--platform=browser', '--format=iife', `--outfile=${out}`],
+      { cwd: project, stdio: 'pipe' },
     )
-    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-    // Throws, with the compiler's messages, if the declarations are missing, wrong or too loose.
-    execFileSync('node', [tsc, '-p', project], { cwd: project, encoding: 'utf8' })
-  }, 60_000) // a compiler run in a child process, which takes seconds on a loaded machine
+    // A bare context: no require, process, Buffer or module, as in a browser page.
+    const sandbox = { printed: [] as string[] }
+    runInNewContext(readFileSync(out, 'utf8'), sandbox)
+    expect(sandbox.printed.map((s) => JSON.parse(s))).toEqual([course])
+  }, 60_000)
 
   it("hands f ops objects with a fixed shape, not V8's hash-table objects, in every strategy", () => {
     // An ops object whose methods were added by name in a loop can be left in
     // V8's dictionary mode, where no call like m.cos(x) is inlined (see
     // src/ops/shape.ts). %HasFastProperties is V8's own test of the shape.
+    const project = installed('module')
     writeFileSync(
       join(project, 'shape.js'),
       [
@@ -121,11 +173,7 @@ describe('the built package, installed in a project outside the source tree', ()
         'console.log(JSON.stringify(shapes))',
       ].join('\n'),
     )
-    const printed = execFileSync('node', ['--allow-natives-syntax', 'shape.js'], {
-      cwd: project,
-      encoding: 'utf8',
-    })
-    expect(JSON.parse(printed)).toEqual({
+    expect(JSON.parse(node(project, 'shape.js', '--allow-natives-syntax'))).toEqual({
       plain: true,
       numbers: true,
       counting: true,
@@ -134,14 +182,15 @@ describe('the built package, installed in a project outside the source tree', ()
       compile: true,
       numeric: true,
     })
-  }, 30_000)
+  }, 60_000)
 
-  it('uses nothing Node-specific, so it runs in browsers too', () => {
-    const dist = join(project, 'node_modules', 'gradlab', 'dist')
+  it('uses nothing Node-specific in its compiled code', () => {
+    const dist = resolve(root, 'dist')
     const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
       f.endsWith('.js'),
     )
     expect(files.length).toBeGreaterThan(20) // every module, not only dist/index.js
+    expect(existsSync(join(dist, 'index.js'))).toBe(true)
     const code = files.map((f) => readFileSync(join(dist, f), 'utf8')).join('\n')
     expect(code).not.toMatch(/from ['"]node:|require\(|\bprocess\.|\bBuffer\b/)
   })
