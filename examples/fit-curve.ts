@@ -35,13 +35,13 @@ const dot = (u: readonly number[], v: readonly number[]) =>
 // One Gauss-Newton step: linearise r(p + d) ~ r + J d and choose d minimising |r + J d|^2,
 // which solves the normal equations (J^T J) d = -J^T r.
 let p: Parameters = [1, 1, 0]
-console.log('iter  sum of squares       a                   b                   c')
+console.log(`iter  sum of squares${['a', 'b', 'c'].map((h) => h.padStart(17)).join('')}`)
 for (let iter = 0; iter <= 12; iter++) {
   const r = residuals(plain, p)
   const sumOfSquares = r.reduce((s, ri) => s + ri * ri, 0)
-  const [a, b, c] = p.map((x) => x.toFixed(12).padEnd(18))
+  const [a, b, c] = p.map((x) => x.toFixed(12).padStart(16))
   console.log(
-    `${String(iter).padStart(4)}  ${sumOfSquares.toExponential(3).padEnd(19)}  ${a} ${b} ${c}`,
+    `${String(iter).padStart(4)}  ${sumOfSquares.toExponential(3).padStart(14)} ${a} ${b} ${c}`,
   )
   if (sumOfSquares < 1e-28) break
   const J = forward.jacobian(residuals, p)
