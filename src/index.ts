@@ -1,9 +1,24 @@
 /**
  * gradlab: derivatives three ways behind one op interface.
  *
- * Write a function once against `Ops<T>`; differentiate it with `forward`
- * (dual numbers), `reverse` (a tape and backpropagation) or `numeric`
- * (finite differences), which share the methods of `Strategy`.
+ * Write a function once against {@link Ops}; differentiate it with
+ * {@link forward} (dual numbers), {@link reverse} (a tape and
+ * backpropagation) or {@link numeric} (finite differences), which share the
+ * methods of {@link Strategy}; evaluate it without derivatives with
+ * {@link plain}; check its derivatives with {@link gradcheck}.
+ *
+ * Every op takes its derivative from one table ({@link unaryRules},
+ * {@link binaryRules}), so the exact strategies agree everywhere, at kinks
+ * too, and finite differences are the independent check.
+ *
+ * @example
+ * ```ts
+ * const c = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.pow(m.sub(a, b), 2)
+ * forward.gradient(c, [2, 0]) // => Float64Array(2) [ 4, -4 ]
+ * reverse.gradient(c, [2, 0]) // => Float64Array(2) [ 4, -4 ]
+ * ```
+ *
+ * @packageDocumentation
  */
 export type { JvpResult, Strategy, ValueAndGradient, VjpResult } from './core/strategy.js'
 export { Dual } from './forward/dual.js'
@@ -15,11 +30,14 @@ export {
   gradcheck,
 } from './gradcheck/index.js'
 export { type NumericOptions, type NumericStrategy, numeric, type Scheme } from './numeric/index.js'
+export type { BinaryOps } from './ops/binary-ops.js'
+// The tables as rules by name: the same objects, typed as UnaryRule and
+// BinaryRule per op rather than as their literals.
 export {
   BINARY_OPS,
   type BinaryName,
   type BinaryRule,
-  binaryRules,
+  binaryRuleOf as binaryRules,
   countingOps,
   type OpCounter,
   type Operand,
@@ -30,9 +48,11 @@ export {
   type UnaryName,
   type UnaryRule,
   type UnivariateFn,
-  unaryRules,
+  unaryRuleOf as unaryRules,
   type VectorFn,
 } from './ops/index.js'
+export type { Inputs } from './ops/types.js'
+export type { UnaryOps } from './ops/unary-ops.js'
 export {
   type CompiledGradient,
   type CompileOptions,

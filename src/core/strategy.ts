@@ -1,5 +1,6 @@
 import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
 
+/** What `valueAndGradient` returns: f(x) and its gradient. */
 export interface ValueAndGradient {
   /** f(x) */
   readonly value: number
@@ -7,6 +8,7 @@ export interface ValueAndGradient {
   readonly gradient: Float64Array
 }
 
+/** What `jvp` returns for F: R^n -> R^m at x along v. */
 export interface JvpResult {
   /** F(x), length m. */
   readonly value: Float64Array
@@ -14,6 +16,7 @@ export interface JvpResult {
   readonly tangent: Float64Array
 }
 
+/** What `vjp` returns for F: R^n -> R^m at x with weights u. */
 export interface VjpResult {
   /** F(x), length m. */
   readonly value: Float64Array
@@ -22,22 +25,100 @@ export interface VjpResult {
 }
 
 /**
- * What every strategy offers. The methods are the same in `forward`,
- * `reverse` and `numeric`; what differs is how they work and what they cost.
+ * What every strategy offers. The methods are the same in {@link forward},
+ * {@link reverse} and {@link numeric}; what differs is how they work and
+ * what they cost, which each method states.
+ *
+ * Every method checks its arguments and throws, with a message that names
+ * the call and says what to do: a TypeError when a function is not a
+ * function, a point is not a number or an array of numbers, or the function
+ * returns something other than values made by the ops it was given (a
+ * Promise, an array where one value is due, a value kept from another
+ * evaluation, or a gradlab value used as a plain number); a RangeError when a
+ * direction or weight vector has the wrong length or a vector function
+ * returns a different number of outputs on another evaluation. NaN and
+ * infinite inputs are not errors: they propagate.
+ *
+ * @example
+ * ```ts
+ * const c = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.pow(m.sub(a, b), 2)
+ * const strategies: Strategy[] = [forward, reverse, numeric]
+ * strategies.map((s) => s.name) // => [ 'forward', 'reverse', 'numeric' ]
+ * strategies.map((s) => s.gradient(c, [2, 0])[0]?.toFixed(6)) // => [ '4.000000', '4.000000', '4.000000' ]
+ * ```
  */
 export interface Strategy {
+  /** Which strategy this is. */
   readonly name: 'forward' | 'reverse' | 'numeric'
-  /** g'(x) for g: R -> R. */
+  /**
+   * g'(x) for g: R -> R. Forward mode takes one pass, reverse mode one
+   * recording and one backward pass, numeric differences two evaluations
+   * (central) of g. Throws a TypeError if `x` is not a number (for a function
+   * of several inputs, use `gradient`).
+   * @example
+   * ```ts
+   * forward.derivative((m, x) => m.sin(x), 0) // => 1
+   * reverse.derivative((m, x) => m.mul(x, m.exp(x)), 0) // => 1
+   * ```
+   */
   derivative(g: UnivariateFn, x: number): number
-  /** The gradient of f: R^n -> R at x. */
+  /**
+   * The gradient of f: R^n -> R at x, entry i df/dx_i. Reverse mode takes one
+   * recording and one backward pass whatever n is; forward mode ceil(n / k)
+   * passes of k directions; numeric differences 2n evaluations (central).
+   * @example
+   * ```ts
+   * reverse.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // => Float64Array(2) [ 4, -4 ]
+   * forward.gradient((m, x) => m.dot(x, x), [1, 2, 3]) // => Float64Array(3) [ 2, 4, 6 ]
+   * ```
+   */
   gradient<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X): Float64Array
-  /** f(x) and its gradient, from the same evaluation where the strategy allows. */
+  /**
+   * f(x) and its gradient, from the same evaluation where the strategy allows
+   * (forward and reverse mode), at the cost of `gradient`.
+   * @example
+   * ```ts
+   * reverse.valueAndGradient((m, [a, b]) => m.mul(a, b), [2, 3]) // => { value: 6, gradient: Float64Array(2) [ 3, 2 ] }
+   * ```
+   */
   valueAndGradient<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X): ValueAndGradient
-  /** The m x n Jacobian of F: R^n -> R^m at x, as m rows of length n. */
+  /**
+   * The m x n Jacobian of F: R^n -> R^m at x, as m rows of length n: row i,
+   * entry j is dF_i/dx_j. Forward mode takes ceil(n / k) passes, reverse mode
+   * one recording and m backward passes, numeric differences 2n evaluations.
+   * @example
+   * ```ts
+   * reverse.jacobian((m, [a, b]) => [m.mul(a, b), m.add(a, b)], [2, 3]) // => [ Float64Array(2) [ 3, 2 ], Float64Array(2) [ 1, 1 ] ]
+   * ```
+   */
   jacobian<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X): Float64Array[]
-  /** F(x) and J v. */
+  /**
+   * F(x) and the Jacobian-vector product J v (the directional derivative of F
+   * along v) without forming J: one forward pass, or one recording and one
+   * forward sweep of its tape, or two evaluations along v. Throws a
+   * RangeError unless `v` has one entry per input.
+   * @example
+   * ```ts
+   * const F = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => [m.mul(a, b), m.sin(a)]
+   * const { value, tangent } = forward.jvp(F, [2, 3], [1, 0])
+   * value // => Float64Array(2) [ 6, 0.9092974268256817 ]
+   * tangent // => Float64Array(2) [ 3, -0.4161468365471424 ]
+   * ```
+   */
   jvp<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X, v: ArrayLike<number>): JvpResult
-  /** F(x) and u^T J. */
+  /**
+   * F(x) and the vector-Jacobian product u^T J (the gradient of u . F(x)):
+   * reverse mode takes one recording and one backward pass; forward mode and
+   * numeric differences form J first. Throws a RangeError unless `u` has one
+   * entry per output of F.
+   * @example
+   * ```ts
+   * const F = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => [m.mul(a, b), m.add(a, b)]
+   * const { value, cotangent } = reverse.vjp(F, [2, 3], [1, 1])
+   * value // => Float64Array(2) [ 6, 5 ]
+   * cotangent // => Float64Array(2) [ 4, 3 ]
+   * ```
+   */
   vjp<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X, u: ArrayLike<number>): VjpResult
 }
 

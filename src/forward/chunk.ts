@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
 
+/** Options of forward mode's `gradient`, `valueAndGradient`, `jacobian` and `vjp`. */
 export interface ForwardOptions {
   /**
    * Directions carried per pass, k: a gradient of f: R^n -> R or the Jacobian

@@ -1,10 +1,4 @@
-import {
-  type JvpResult,
-  type Strategy,
-  transposeTimes,
-  type ValueAndGradient,
-  type VjpResult,
-} from '../core/strategy.js'
+import { type JvpResult, transposeTimes } from '../core/strategy.js'
 import {
   checkFunction,
   checkLength,
@@ -19,6 +13,7 @@ import { chunkSizeOption, type ForwardOptions, forEachChunk } from './chunk.js'
 import type { Dual } from './dual.js'
 import { createDualOps } from './ops.js'
 import { copyTangents, output, runPass, type Seed, storedDuals, tangentOf } from './pass.js'
+import type { ForwardStrategy } from './strategy.js'
 import { context } from './tangents.js'
 
 /*
@@ -28,31 +23,6 @@ import { context } from './tangents.js'
  * of F: R^n -> R^m (whatever m is, which is where forward mode beats reverse
  * mode) takes ceil(n / k) passes of k directions each (see chunk.ts).
  */
-
-export interface ForwardStrategy extends Strategy {
-  readonly name: 'forward'
-  gradient<const X extends ArrayLike<number>>(
-    f: ScalarFn<X>,
-    x: X,
-    options?: ForwardOptions,
-  ): Float64Array
-  valueAndGradient<const X extends ArrayLike<number>>(
-    f: ScalarFn<X>,
-    x: X,
-    options?: ForwardOptions,
-  ): ValueAndGradient
-  jacobian<const X extends ArrayLike<number>>(
-    F: VectorFn<X>,
-    x: X,
-    options?: ForwardOptions,
-  ): Float64Array[]
-  vjp<const X extends ArrayLike<number>>(
-    F: VectorFn<X>,
-    x: X,
-    u: ArrayLike<number>,
-    options?: ForwardOptions,
-  ): VjpResult
-}
 
 const ops = createDualOps(context)
 
@@ -122,12 +92,18 @@ function jacobianAndValue(label: string, F: VectorFn, x: Float64Array, chunkSize
 }
 
 /**
- * Forward-mode automatic differentiation with dual numbers, several
- * directions per pass. `gradient`, `valueAndGradient`, `jacobian` and `vjp`
- * take an optional last argument `{ chunkSize }` (see ForwardOptions).
+ * Forward-mode automatic differentiation with dual numbers ({@link Dual}),
+ * several directions per pass: evaluating f on a + v ε gives f(a) + f'(a) v ε,
+ * so one pass carries J v along with the value. It is exact (up to rounding)
+ * and costs one evaluation per pass; `gradient`, `valueAndGradient`,
+ * `jacobian` and `vjp` take an optional last argument `{ chunkSize }` (see
+ * {@link ForwardOptions}).
  *
  * @example
- * forward.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // Float64Array [4, -4]
+ * ```ts
+ * forward.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // => Float64Array(2) [ 4, -4 ]
+ * forward.derivative((m, x) => m.tanh(x), 0) // => 1
+ * ```
  */
 export const forward: ForwardStrategy = {
   name: 'forward',
@@ -183,3 +159,4 @@ export const forward: ForwardStrategy = {
 }
 
 export type { ForwardOptions } from './chunk.js'
+export type { ForwardStrategy } from './strategy.js'

@@ -114,10 +114,19 @@ function fast(F: VectorFn, x: Float64Array, s: Settings): GradcheckEntry[] {
  * where F is smooth: at a kink (|x| at 0, max at a tie) the derivative is a
  * convention and central differences may see another.
  *
+ * Throws a TypeError if `f` is not a function or `x` not an array of
+ * numbers, a TypeError or RangeError for malformed options (see
+ * {@link GradcheckOptions}), and whatever the strategies throw for `f`'s
+ * results; a wrong derivative is never an error, only `ok: false`.
+ *
  * @example
- * const f = <T>(m: Ops<T>, [a, b]: readonly T[]) => m.mul(m.sin(a), m.exp(b))
- * gradcheck(f, [1, 0.5]).ok // true
- * gradcheck(f, [1, 0.5]).worst?.input // the input index of the worst entry
+ * ```ts
+ * const f = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.mul(m.sin(a), m.exp(b))
+ * const result = gradcheck(f, [1, 0.5])
+ * result.ok // => true
+ * result.checked // => 4
+ * gradcheck(f, [1, 0.5], { fast: true }).mode // => 'fast'
+ * ```
  */
 export function gradcheck<const X extends ArrayLike<number>>(
   f: ScalarFn<X> | VectorFn<X>,

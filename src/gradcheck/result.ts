@@ -16,14 +16,17 @@ export interface GradcheckEntry {
   readonly tolerance: number
 }
 
+/** What {@link gradcheck} found: a verdict, the worst entry and a message. */
 export interface GradcheckResult {
   /** Whether every compared number was within its tolerance. */
   readonly ok: boolean
+  /** `'full'` (every entry of J) or `'fast'` (one projection u^T J v), as `options.fast` chose. */
   readonly mode: 'full' | 'fast'
   /** The entry with the largest error relative to its tolerance; null if there was nothing to compare. */
   readonly worst: GradcheckEntry | null
-  /** How many numbers were compared, and how many failed. */
+  /** How many numbers were compared: 2 m n in full mode (both strategies), 2 in fast mode. */
   readonly checked: number
+  /** How many of them were outside their tolerance. */
   readonly failed: number
   /** One line for people: what was compared and how the worst entry fared. */
   readonly message: string

@@ -1,10 +1,4 @@
-import {
-  type JvpResult,
-  type Strategy,
-  transposeTimes,
-  type ValueAndGradient,
-  type VjpResult,
-} from '../core/strategy.js'
+import { transposeTimes } from '../core/strategy.js'
 import {
   badOutput,
   checkFunction,
@@ -16,7 +10,7 @@ import {
   toVector,
 } from '../core/validate.js'
 import { createPlainOps, type OpsContext } from '../ops/plain.js'
-import { forAnyPoint, type ScalarFn, type UnivariateFn, type VectorFn } from '../ops/types.js'
+import { forAnyPoint, type ScalarFn, type VectorFn } from '../ops/types.js'
 import {
   CoordinateLine,
   Differences,
@@ -25,6 +19,7 @@ import {
   type Settings,
 } from './differences.js'
 import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
+import type { NumericStrategy } from './strategy.js'
 
 /*
  * Finite differences: the derivative from values alone, by perturbing one
@@ -33,38 +28,6 @@ import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
  * step.ts for the error and cost of each scheme. A gradient costs 2n
  * evaluations (central), n + 1 (forward) or 4n + 1 to 20n + 1 (richardson).
  */
-
-export interface NumericStrategy extends Strategy {
-  readonly name: 'numeric'
-  derivative(g: UnivariateFn, x: number, options?: NumericOptions): number
-  gradient<const X extends ArrayLike<number>>(
-    f: ScalarFn<X>,
-    x: X,
-    options?: NumericOptions,
-  ): Float64Array
-  valueAndGradient<const X extends ArrayLike<number>>(
-    f: ScalarFn<X>,
-    x: X,
-    options?: NumericOptions,
-  ): ValueAndGradient
-  jacobian<const X extends ArrayLike<number>>(
-    F: VectorFn<X>,
-    x: X,
-    options?: NumericOptions,
-  ): Float64Array[]
-  jvp<const X extends ArrayLike<number>>(
-    F: VectorFn<X>,
-    x: X,
-    v: ArrayLike<number>,
-    options?: NumericOptions,
-  ): JvpResult
-  vjp<const X extends ArrayLike<number>>(
-    F: VectorFn<X>,
-    x: X,
-    u: ArrayLike<number>,
-    options?: NumericOptions,
-  ): VjpResult
-}
 
 const context: OpsContext = { label: 'numeric' }
 const ops = createPlainOps(context)
@@ -163,8 +126,16 @@ function jacobianAndValue(label: string, F: VectorFn, x: number[], s: Settings) 
  * to a zero step (`scheme: 'richardson'`), with a step that scales with |x|.
  * See `NumericOptions` for the accuracy and cost of each.
  *
+ * They need no op rules, which makes them the independent check on the two
+ * exact strategies (see {@link gradcheck}). At a kink a central difference
+ * gives the average of the one-sided slopes, which need not be the op
+ * table's convention (relu at 0 gives 1/2, not 0).
+ *
  * @example
- * numeric.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // ≈ [4, -4], to about 1e-10
+ * ```ts
+ * numeric.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // => Float64Array(2) [ 3.9999999999816658, -4.000000000020878 ]
+ * numeric.derivative((m, x) => m.relu(x), 0) // => 0.5
+ * ```
  */
 export const numeric: NumericStrategy = {
   name: 'numeric',
@@ -228,3 +199,4 @@ export const numeric: NumericStrategy = {
 }
 
 export type { NumericOptions, Scheme } from './step.js'
+export type { NumericStrategy } from './strategy.js'

@@ -19,8 +19,10 @@ import type { Settings } from './differences.js'
  * absolute step.
  */
 
+/** The difference quotient of `numeric`: see {@link NumericOptions}. */
 export type Scheme = 'central' | 'forward' | 'richardson'
 
+/** Options of every `numeric` method. Both fields are optional. */
 export interface NumericOptions {
   /**
    * - `'central'` (default): `(f(x + h) - f(x - h)) / 2h`, error O(h^2), about

@@ -2,8 +2,9 @@ import { BINARY_OPS, UNARY_OPS } from './names.js'
 import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
 
-/** A tally of primitive op evaluations, filled in by `countingOps`. */
+/** A tally of primitive op evaluations, filled in by {@link countingOps}. */
 export interface OpCounter {
+  /** Ops counted so far; `countingOps` adds to it, and a caller may reset it to 0. */
   ops: number
 }
 
@@ -14,7 +15,16 @@ export interface OpCounter {
  * free. Strategies are not changed by it: wrap the function instead,
  * `(m, x) => f(countingOps(m, counter), x)`, and compare the count of one
  * plain evaluation with the count of a whole gradient. The counts are
- * deterministic, so claims about cost do not depend on a noisy clock.
+ * deterministic, so claims about cost do not depend on a noisy clock. The
+ * wrapped ops compute exactly what `m` does, errors included.
+ *
+ * @example
+ * ```ts
+ * const counter: OpCounter = { ops: 0 }
+ * const f = <T>(m: Ops<T>, x: readonly T[]) => m.sum(x.map((xi) => m.sin(xi)))
+ * reverse.gradient((m, x) => f(countingOps(m, counter), x), [1, 2, 3])
+ * counter // => { ops: 6 }
+ * ```
  */
 export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
   const source = m as unknown as Record<string, (...args: unknown[]) => T>

@@ -1,9 +1,21 @@
-/**
+/*
  * The names of gradlab's primitives, by arity. They are the keys of the op
- * table (`rules.ts` checks that it has exactly these) and the method names of
- * `Ops<T>`, so adding a primitive means adding its name here and its rule there.
- * The order is that of compiled gradients' op codes: a new name goes at the end
- * of its list, and `Replay.forward` (src/reverse/replay.ts) needs a case for it.
+ * table (`rules.ts` checks that it has exactly these) and the members of
+ * `Ops<T>` (`types.ts` checks that too), so adding a primitive means adding its
+ * name here, its rule there and its documented member in unary-ops.ts or
+ * binary-ops.ts. The order is that of compiled gradients' op codes: a new
+ * name goes at the end of its list, and `Replay.forward`
+ * (src/reverse/replay.ts) needs a case for it.
+ */
+/**
+ * The names of the unary primitives, in the order of compiled gradients' op
+ * codes: each is a member of {@link UnaryOps} and a key of `unaryRules`.
+ *
+ * @example
+ * ```ts
+ * UNARY_OPS.length // => 20
+ * UNARY_OPS.includes('tanh') // => true
+ * ```
  */
 export const UNARY_OPS = [
   'neg',
@@ -28,6 +40,16 @@ export const UNARY_OPS = [
   'square',
 ] as const
 
+/**
+ * The names of the binary primitives, in the order of compiled gradients' op
+ * codes: each is a member of {@link BinaryOps} and a key of `binaryRules`.
+ *
+ * @example
+ * ```ts
+ * BINARY_OPS.length // => 9
+ * BINARY_OPS.includes('atan2') // => true
+ * ```
+ */
 export const BINARY_OPS = [
   'add',
   'sub',
@@ -40,5 +62,7 @@ export const BINARY_OPS = [
   'max',
 ] as const
 
+/** A unary primitive's name: `'neg' | 'abs' | ... | 'square'`. */
 export type UnaryName = (typeof UNARY_OPS)[number]
+/** A binary primitive's name: `'add' | 'sub' | ... | 'max'`. */
 export type BinaryName = (typeof BINARY_OPS)[number]

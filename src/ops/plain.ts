@@ -92,5 +92,16 @@ export const numbers: Ops<number> = (() => {
   return opsObject<number>(ops)
 })()
 
-/** Plain-number ops, for evaluating a generic function without derivatives. */
+/**
+ * `Ops<number>` on plain numbers: the op table's value rules, for evaluating
+ * a function written against `Ops<T>` without derivatives. Every argument is
+ * checked: a value made by another strategy's ops is a TypeError.
+ *
+ * @example
+ * ```ts
+ * const f = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.pow(m.sub(a, b), 2)
+ * f(plain, [2, 0]) // => 4
+ * plain.max(1, 2) // => 2
+ * ```
+ */
 export const plain: Ops<number> = createPlainOps({ label: 'plain' })

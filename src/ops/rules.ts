@@ -237,7 +237,31 @@ export const binaryRules = {
 /*
  * The same tables typed as rules by name, for the strategies: every op read
  * from them has the same signature, whether it is looked up by a name in a
- * loop or named in a case or a literal of its own.
+ * loop or named in a case or a literal of its own. gradlab exports them as
+ * `unaryRules` and `binaryRules`.
+ */
+/**
+ * The op table's unary rules by name: each op's value on numbers, its local
+ * partial derivative (written against any `Ops`, so rules can be layered),
+ * its mathematics as text and where it is smooth. Every strategy reads these;
+ * the members of {@link UnaryOps} state the same rules.
+ *
+ * @example
+ * ```ts
+ * unaryRules.tanh.math // => 'd/da tanh a = 1 - tanh^2 a'
+ * unaryRules.sqrt.smoothAt(0) // => false
+ * ```
  */
 export const unaryRuleOf: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
+/**
+ * The op table's binary rules by name: each op's value, its two local
+ * partials, its mathematics as text and where it is smooth. The members of
+ * {@link BinaryOps} state the same rules.
+ *
+ * @example
+ * ```ts
+ * binaryRules.max.math // => 'd max(a, b) = (1, 0) if a > b, (0, 1) if a < b, (1/2, 1/2) at a tie'
+ * binaryRules.max.smoothAt(1, 1) // => false
+ * ```
+ */
 export const binaryRuleOf: Readonly<Record<BinaryName, BinaryRule>> = binaryRules

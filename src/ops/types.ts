@@ -1,35 +1,96 @@
+import type { BinaryOps } from './binary-ops.js'
 import type { BinaryName, UnaryName } from './names.js'
+import type { UnaryOps } from './unary-ops.js'
 
 /** An argument of an op: a value made by the same ops, or a plain number (a constant). */
 export type Operand<T> = T | number
 
-type UnaryMembers<T> = { readonly [K in UnaryName]: (a: Operand<T>) => T }
-type BinaryMembers<T> = { readonly [K in BinaryName]: (a: Operand<T>, b: Operand<T>) => T }
-
 /**
  * The one op interface. A function written once against `Ops<T>` can be
- * evaluated with plain numbers, dual numbers (forward mode), tape variables
- * (reverse mode) or perturbed numbers (finite differences).
+ * evaluated with plain numbers ({@link plain}), dual numbers ({@link forward}),
+ * tape variables ({@link reverse}) or perturbed numbers ({@link numeric}).
  *
- * The unary and binary members are derived from the op table in `rules.ts`;
- * `sum` and `dot` are fused n-ary ops, so that a long sum or inner product is
- * one node on a tape rather than a chain of `add`s.
+ * The unary and binary members are the primitives of the op table
+ * (`unaryRules`, `binaryRules`), documented in {@link UnaryOps} and
+ * {@link BinaryOps}; `sum` and `dot` are fused n-ary ops, so that a long sum
+ * or inner product is one node on a tape rather than a chain of `add`s.
  *
  * @example
- * const f = <T>(m: Ops<T>, x: readonly T[]) => m.mul(m.sin(x[0]), m.exp(x[1]))
+ * ```ts
+ * const f = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.mul(m.sin(a), m.exp(b))
+ * f(plain, [0, 0]) // => 0
+ * reverse.gradient(f, [0, 0]) // => Float64Array(2) [ 1, 0 ]
+ * ```
  */
-export interface Ops<T> extends UnaryMembers<T>, BinaryMembers<T> {
-  /** A constant of this algebra: its derivative with respect to every input is zero. */
+export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
+  /**
+   * A constant of this algebra, with derivative 0 with respect to every input.
+   * Ops accept plain numbers as constants too; this gives one as a `T`.
+   * Throws a TypeError if `c` is not a number.
+   * @example
+   * ```ts
+   * reverse.gradient((m, [a]) => m.constant(5), [1]) // => Float64Array(1) [ 0 ]
+   * ```
+   */
   constant(c: number): T
-  /** The primal value as a plain number, so user code can branch on it. */
+  /**
+   * The value of `a` as a plain number, so a function can branch on it. No
+   * derivative flows through the number; a compiled gradient watches the
+   * values read and records again when one changes (see `CompileOptions`).
+   * Throws a TypeError for a value of another strategy or evaluation.
+   * @example
+   * ```ts
+   * forward.derivative((m, x) => (m.value(x) > 0 ? x : m.neg(x)), -2) // => -1
+   * ```
+   */
   value(a: Operand<T>): number
-  /** `xs[0] + xs[1] + ...`; the sum of an empty list is 0. d/dxs[i] = 1. */
+  /**
+   * xs[0] + xs[1] + ..., one op however long: d/dxs[i] = 1. The sum of an
+   * empty list is 0. Throws a TypeError if `xs` is not an array.
+   * @example
+   * ```ts
+   * reverse.gradient((m, x) => m.sum(x), [1, 2, 3]) // => Float64Array(3) [ 1, 1, 1 ]
+   * ```
+   */
   sum(xs: readonly Operand<T>[]): T
-  /** `xs[0] * ys[0] + xs[1] * ys[1] + ...`; d/dxs[i] = ys[i], d/dys[i] = xs[i]. */
+  /**
+   * xs[0] ys[0] + xs[1] ys[1] + ..., one op however long: d/dxs[i] = ys[i],
+   * d/dys[i] = xs[i]. Throws a TypeError if either is not an array and a
+   * RangeError if their lengths differ.
+   * @example
+   * ```ts
+   * reverse.gradient((m, x) => m.dot(x, [1, 2, 3]), [0, 0, 0]) // => Float64Array(3) [ 1, 2, 3 ]
+   * ```
+   */
   dot(xs: readonly Operand<T>[], ys: readonly Operand<T>[]): T
 }
 
-/** A scalar function of one scalar, for `derivative`. It may return a plain number (a constant). */
+/*
+ * Compile-time checks that UnaryOps and BinaryOps declare exactly the names of
+ * names.ts, each with its arity: a missing, extra or misshapen op is a type
+ * error here, naming the op.
+ */
+interface Probe {
+  readonly probe: 'any T'
+}
+type Mismatch<Declared, Names> = Exclude<Declared, Names> | Exclude<Names, Declared>
+type MustBeNever<T extends never> = T
+type Shaped<Members, Names extends PropertyKey, Signature> = {
+  [K in Names]: K extends keyof Members ? (Members[K] extends Signature ? never : K) : K
+}[Names]
+export type OpsMatchTheTable = [
+  MustBeNever<Mismatch<keyof UnaryOps<Probe>, UnaryName>>,
+  MustBeNever<Mismatch<keyof BinaryOps<Probe>, BinaryName>>,
+  MustBeNever<Shaped<UnaryOps<Probe>, UnaryName, (a: Operand<Probe>) => Probe>>,
+  MustBeNever<
+    Shaped<BinaryOps<Probe>, BinaryName, (a: Operand<Probe>, b: Operand<Probe>) => Probe>
+  >,
+]
+
+/**
+ * A scalar function of one scalar, g: R -> R, for `derivative`, written
+ * against any {@link Ops}. It may return a plain number (a constant).
+ */
 export type UnivariateFn = <T>(m: Ops<T>, x: T) => Operand<T>
 
 /**
@@ -42,10 +103,18 @@ export type Inputs<X, T> = X extends readonly number[]
   ? { readonly [K in keyof X]: T }
   : readonly T[]
 
-/** A scalar function of a vector, for `gradient` and `valueAndGradient`. */
+/**
+ * A scalar function of a vector, f: R^n -> R, for `gradient`,
+ * `valueAndGradient`, `compile` and `gradcheck`, written against any
+ * {@link Ops}. It must return one value made by `m` or a plain number.
+ */
 export type ScalarFn<X = ArrayLike<number>> = <T>(m: Ops<T>, x: Inputs<X, T>) => Operand<T>
 
-/** A vector function of a vector, for `jacobian`, `jvp` and `vjp`. */
+/**
+ * A vector function of a vector, F: R^n -> R^m, for `jacobian`, `jvp`, `vjp`
+ * and `gradcheck`: an array of m outputs, each made by `m` or a plain number,
+ * with the same m at every point.
+ */
 export type VectorFn<X = ArrayLike<number>> = <T>(
   m: Ops<T>,
   x: Inputs<X, T>,

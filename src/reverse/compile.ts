@@ -5,24 +5,52 @@ import { Program } from './program.js'
 import { ops, record, scalarOutput } from './recording.js'
 import { Replay } from './replay.js'
 
+/** Options of `reverse.compile`. */
 export interface CompileOptions {
   /**
    * What to do when a value the function read with `m.value` while recording
    * comes out different at a new point, so that a branch may go the other
    * way: `'rerecord'` (default) records the function again at that point;
    * `'throw'` throws a RangeError. Either way no gradient of the wrong branch
-   * is returned.
+   * is returned. (NaN counts as equal to NaN.)
    */
   readonly onValueChange?: 'rerecord' | 'throw'
 }
 
-/** A gradient recorded once and replayed at new points; see `reverse.compile`. */
+/**
+ * A gradient recorded once and replayed at new points, made by
+ * `reverse.compile`. Its methods take points of the length it was compiled
+ * for and throw a RangeError for any other length, a TypeError for a point
+ * that is not an array of numbers, and with `onValueChange: 'throw'` a
+ * RangeError when a value the function read has changed.
+ */
 export interface CompiledGradient {
   /** The number of inputs the function was compiled for. */
   readonly inputs: number
   /** How many times the function has been recorded: 1, plus one per re-recording. */
   readonly recordings: number
+  /**
+   * The gradient of f at x, from the recording replayed at x: the same
+   * numbers as `reverse.gradient(f, x)`.
+   * @example
+   * ```ts
+   * const g = reverse.compile((m, x) => m.dot(x, x), [0, 0, 0])
+   * g.gradient([1, 2, 3]) // => Float64Array(3) [ 2, 4, 6 ]
+   * ```
+   */
   gradient(x: ArrayLike<number>): Float64Array
+  /**
+   * f(x) and its gradient, from the recording replayed at x. A branch on
+   * `m.value` is followed: the function is recorded again where the value it
+   * read changes.
+   * @example
+   * ```ts
+   * const g = reverse.compile((m, [a]) => (m.value(a) > 0 ? m.square(a) : m.neg(a)), [1])
+   * g.valueAndGradient([3]) // => { value: 9, gradient: Float64Array(1) [ 6 ] }
+   * g.valueAndGradient([-3]) // => { value: 3, gradient: Float64Array(1) [ -1 ] }
+   * g.recordings // => 3
+   * ```
+   */
   valueAndGradient(x: ArrayLike<number>): ValueAndGradient
 }
 
@@ -119,8 +147,10 @@ class Compiled implements CompiledGradient {
  * gradient of the wrong branch.
  *
  * @example
+ * ```ts
  * const g = reverse.compile((m, [a, b]) => m.pow(m.sub(a, b), 2), [0, 0])
- * g.gradient([2, 0]) // Float64Array [4, -4]
+ * g.gradient([2, 0]) // => Float64Array(2) [ 4, -4 ]
+ * ```
  */
 export function compile(
   f: ScalarFn,

@@ -23,14 +23,28 @@ function valueAndGradient(label: string, f: ScalarFn, xs: ArrayLike<number>) {
 }
 
 /**
- * Reverse-mode automatic differentiation: a tape and backpropagation.
- *
- * @example
- * reverse.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // Float64Array [4, -4]
+ * Reverse mode's methods: those of {@link Strategy}, and `compile` for
+ * gradients replayed at new points without recording again.
  */
-/** Reverse mode's methods: the shared ones, and `compile` for gradients replayed without re-recording. */
 export interface ReverseStrategy extends Strategy {
+  /** Always `'reverse'`. */
   readonly name: 'reverse'
+  /**
+   * Records f once at x0 and returns a {@link CompiledGradient}, which
+   * replays the recording at new points of the same length without calling f
+   * again (unless a value f read with `m.value` changes; see
+   * {@link CompileOptions}). For a function whose ops do not depend on x
+   * (a network, most losses) it is the fastest gradient gradlab offers.
+   * Throws as `gradient` does for f and x0, and a TypeError for an unknown
+   * `options.onValueChange`.
+   * @example
+   * ```ts
+   * const g = reverse.compile((m, [a, b]) => m.pow(m.sub(a, b), 2), [0, 0])
+   * g.gradient([2, 0]) // => Float64Array(2) [ 4, -4 ]
+   * g.gradient([1, 3]) // => Float64Array(2) [ -4, 4 ]
+   * g.recordings // => 1
+   * ```
+   */
   compile<const X extends ArrayLike<number>>(
     f: ScalarFn<X>,
     x0: X,
@@ -38,6 +52,20 @@ export interface ReverseStrategy extends Strategy {
   ): CompiledGradient
 }
 
+/**
+ * Reverse-mode automatic differentiation: one evaluation records every op's
+ * local partials on a tape, and one backward pass from the output adds
+ * `adjoint_input += partial * adjoint_output` into every input, so a gradient
+ * of f: R^n -> R costs one recording and one backward pass whatever n is.
+ * It is exact (up to rounding) and holds every intermediate's partials until
+ * the backward pass has run.
+ *
+ * @example
+ * ```ts
+ * reverse.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // => Float64Array(2) [ 4, -4 ]
+ * reverse.derivative((m, x) => m.tanh(x), 0) // => 1
+ * ```
+ */
 export const reverse: ReverseStrategy = {
   name: 'reverse',
   compile: (f, x0, options) => compile(forAnyPoint(f), x0, options),

@@ -91,7 +91,7 @@ export function pullback(
   return adjoint.slice(0, n)
 }
 
-/** The size of the last top-level recording, and the memory its tape holds. */
+/** The size of the last top-level recording, and the memory its tape holds; see {@link tapeStats}. */
 export interface TapeStats {
   /** Nodes recorded: the inputs and every op output that depends on them. */
   readonly nodes: number
@@ -107,11 +107,26 @@ export interface TapeStats {
    * (none when they repeat the last run's) instead of 12 per edge.
    */
   readonly bytes: number
-  /** Bytes the tape's arrays hold for reuse by later calls: at most about twice the largest recording's. */
+  /**
+   * Bytes the tape's arrays hold for reuse by later calls: their initial
+   * capacity (about 11 KB) for small recordings, and beyond that at most about
+   * twice the largest recording's.
+   */
   readonly heldBytes: number
 }
 
-/** Statistics of the last top-level (not nested) reverse-mode recording, for cost and memory measurements. */
+/**
+ * The size of the last top-level (not nested) reverse-mode recording, by
+ * `reverse`'s methods or by `reverse.compile`, and the memory its tape holds:
+ * deterministic measures of cost, where a clock is noisy. All zeros before
+ * the first recording.
+ *
+ * @example
+ * ```ts
+ * reverse.gradient((m, [a, b]) => m.mul(m.add(a, b), b), [1, 2])
+ * tapeStats() // => { nodes: 4, edges: 4, bytes: 80, heldBytes: 11264 }
+ * ```
+ */
 export function tapeStats(): TapeStats {
   const tape = tapes[0]
   return tape === undefined
