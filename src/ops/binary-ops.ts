@@ -80,8 +80,8 @@ export interface BinaryOps<T> {
   readonly hypot: (a: Operand<T>, b: Operand<T>) => T
   /**
    * The smaller of a and b. d min(a, b) = (1, 0) if a < b, (0, 1) if a > b,
-   * and (1/2, 1/2) at a tie (the average of the one-sided derivatives); NaN
-   * if either is NaN.
+   * (1/2, 1/2) at a tie: the average of the one-sided derivatives. NaN if
+   * either is NaN.
    * @example
    * ```ts
    * reverse.gradient((m, [a, b]) => m.min(a, b), [1, 2]) // => Float64Array(2) [ 1, 0 ]
@@ -91,8 +91,8 @@ export interface BinaryOps<T> {
   readonly min: (a: Operand<T>, b: Operand<T>) => T
   /**
    * The larger of a and b. d max(a, b) = (1, 0) if a > b, (0, 1) if a < b,
-   * and (1/2, 1/2) at a tie (the average of the one-sided derivatives); NaN
-   * if either is NaN.
+   * (1/2, 1/2) at a tie: the average of the one-sided derivatives. NaN if
+   * either is NaN.
    * @example
    * ```ts
    * forward.gradient((m, [a, b]) => m.max(a, b), [1, 2]) // => Float64Array(2) [ 0, 1 ]

@@ -156,8 +156,8 @@ export interface UnaryOps<T> {
    */
   readonly tanh: (a: Operand<T>) => T
   /**
-   * The logistic function s(a) = 1 / (1 + e^-a), for every real a, computed
-   * without overflow. d/da s(a) = s(a) (1 - s(a)).
+   * The logistic function, for every real a, computed without overflow:
+   * d/da s(a) = s(a) (1 - s(a)), s(a) = 1 / (1 + e^-a).
    * @example
    * ```ts
    * forward.derivative((m, x) => m.sigmoid(x), 0) // => 0.25
@@ -176,7 +176,7 @@ export interface UnaryOps<T> {
    */
   readonly softplus: (a: Operand<T>) => T
   /**
-   * max(a, 0). d/da max(a, 0) = 1 for a > 0 and 0 for a <= 0: relu'(0) = 0,
+   * max(a, 0). d/da max(a, 0) = 1 for a > 0, 0 for a <= 0: relu'(0) = 0,
    * the subgradient PyTorch and JAX use.
    * @example
    * ```ts
