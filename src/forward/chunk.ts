@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { optionsOf } from '../core/options.js'
 
 /** Options of forward mode's `gradient`, `valueAndGradient`, `jacobian` and `vjp`. */
 export interface ForwardOptions {
@@ -34,13 +35,7 @@ export const STORAGE_BUDGET = 16 * 2 ** 20
 
 /** The chunk size of the options, or undefined for automatic. */
 export function chunkSizeOption(label: string, options: unknown): number | undefined {
-  if (options === undefined) return undefined
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(
-      `${label}: options must be an object such as { chunkSize: 8 }, got ${describe(options)}.`,
-    )
-  }
-  const { chunkSize } = options as ForwardOptions
+  const { chunkSize } = optionsOf(label, options, ['chunkSize'], '{ chunkSize: 8 }') ?? {}
   if (chunkSize === undefined) return undefined
   if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1) {
     const message = `${label}: options.chunkSize must be a positive integer, got ${describe(chunkSize)}.`

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { optionsOf } from '../core/options.js'
 import type { Settings } from './differences.js'
 
 /**
@@ -68,22 +69,17 @@ export function stepFor(x: number, scheme: Scheme, step: number | undefined): nu
 
 /** The options checked, with the defaults filled in: errors name `label`. */
 export function settings(label: string, options: NumericOptions | undefined): Settings {
-  if (options === undefined) return { scheme: 'central', step: undefined, label }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `${label}: options must be an object such as { scheme: 'forward' }, got ${describe(options)}.`,
-    )
-  }
-  const { scheme = 'central', step } = options
+  const given = optionsOf(label, options, ['scheme', 'step'], "{ scheme: 'forward' }")
+  if (given === undefined) return { scheme: 'central', step: undefined, label }
+  const { scheme = 'central', step } = given
   if (scheme !== 'central' && scheme !== 'forward' && scheme !== 'richardson') {
     throw new TypeError(
       `${label}: options.scheme must be 'central', 'forward' or 'richardson', got ${describe(scheme)}. Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
     )
   }
   if (step !== undefined && !(typeof step === 'number' && step > 0 && Number.isFinite(step))) {
-    throw new RangeError(
-      `${label}: options.step must be a positive finite number, got ${describe(step)}.`,
-    )
+    const message = `${label}: options.step must be a positive finite number, got ${describe(step)}.`
+    throw typeof step === 'number' ? new RangeError(message) : new TypeError(message)
   }
   return { scheme, step, label }
 }

@@ -1,3 +1,5 @@
+import { describe } from '../core/describe.js'
+import { optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import type { ScalarFn } from '../ops/types.js'
@@ -155,15 +157,17 @@ class Compiled implements CompiledGradient {
 export function compile(
   f: ScalarFn,
   x0: ArrayLike<number>,
-  options: CompileOptions = {},
+  options?: CompileOptions,
 ): CompiledGradient {
   const label = 'reverse.compile'
   checkFunction(label, 'f', f)
   const x = toVector(label, 'x0', x0)
-  const { onValueChange = 'rerecord' } = options
+  const given = optionsOf(label, options, ['onValueChange'], "{ onValueChange: 'throw' }")
+  const { onValueChange = 'rerecord' } = given ?? {}
   if (onValueChange !== 'rerecord' && onValueChange !== 'throw') {
+    const got = typeof onValueChange === 'string' ? onValueChange : describe(onValueChange)
     throw new TypeError(
-      `${label}: options.onValueChange must be 'rerecord' or 'throw', got ${String(onValueChange)}.`,
+      `${label}: options.onValueChange must be 'rerecord' or 'throw', got ${got}. Use 'rerecord' (the default) to record f again where a value it read changes, or 'throw' to be told instead.`,
     )
   }
   return new Compiled(f, x, onValueChange)

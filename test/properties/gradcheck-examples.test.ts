@@ -66,7 +66,7 @@ describe('Checking your own gradients', () => {
     [
       'options is a string',
       () => gradcheck(f, [1, 2], 'fast' as never),
-      /^gradcheck: options must be an object \(got a string \("fast"\)\)\. Pass/,
+      /^gradcheck: options must be an object such as \{ fast: true \}, got a string \("fast"\)\.$/,
     ],
     [
       'rtol is negative',

@@ -76,6 +76,7 @@ const FILES = [
   'interface',
   'contracts',
   'numeric-options',
+  'options',
   'gradcheck-examples',
   'gradcheck',
 ]
