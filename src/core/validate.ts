@@ -76,13 +76,16 @@ export function checkScalarResult(label: string, name: string, result: unknown):
   }
 }
 
-/** Rejects results that are not an array of outputs; returns the array. */
+/** Rejects results that are not an array of outputs, or that have holes; returns the array. */
 export function checkVectorResult(
   label: string,
   name: string,
   result: unknown,
 ): readonly unknown[] {
-  if (Array.isArray(result)) return result
+  if (Array.isArray(result)) {
+    checkNoHoles(label, name, result)
+    return result
+  }
   if (isThenable(result)) {
     throw new TypeError(
       `${label}: ${name} returned a Promise; gradlab differentiates synchronous functions only. Remove async/await from ${name}.`,
@@ -91,6 +94,21 @@ export function checkVectorResult(
   throw new TypeError(
     `${label}: ${name} must return an array of outputs, got ${describe(result)}. For a scalar function, use gradient; or return [value].`,
   )
+}
+
+/**
+ * A sparse array (`[y0, , y2]`) reads as undefined at its holes, and `map`
+ * and `forEach` skip them, so a strategy would silently drop that output.
+ * Only an undefined element can be a hole, so the `in` test runs only there.
+ */
+function checkNoHoles(label: string, name: string, outputs: readonly unknown[]): void {
+  for (let i = 0; i < outputs.length; i++) {
+    if (outputs[i] === undefined && !(i in outputs)) {
+      throw new TypeError(
+        `${label}: ${name} returned an array with a hole at index ${i}; return a value (or 0) for every output.`,
+      )
+    }
+  }
 }
 
 export function badOutput(label: string, name: string, value: unknown, index?: number): TypeError {
