@@ -65,7 +65,7 @@ export interface Strategy {
   /**
    * The gradient of f: R^n -> R at x, entry i df/dx_i. Reverse mode takes one
    * recording and one backward pass whatever n is; forward mode ceil(n / k)
-   * passes of k directions; numeric differences 2n evaluations (central).
+   * passes of k directions; numeric differences 2n + 1 evaluations (central: f(x) and two per input).
    * @example
    * ```ts
    * reverse.gradient((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0]) // => Float64Array(2) [ 4, -4 ]
@@ -85,7 +85,7 @@ export interface Strategy {
   /**
    * The m x n Jacobian of F: R^n -> R^m at x, as m rows of length n: row i,
    * entry j is dF_i/dx_j. Forward mode takes ceil(n / k) passes, reverse mode
-   * one recording and m backward passes, numeric differences 2n evaluations.
+   * one recording and m backward passes, numeric differences 2n + 1 evaluations.
    * @example
    * ```ts
    * reverse.jacobian((m, [a, b]) => [m.mul(a, b), m.add(a, b)], [2, 3]) // => [ Float64Array(2) [ 3, 2 ], Float64Array(2) [ 1, 1 ] ]
@@ -95,7 +95,7 @@ export interface Strategy {
   /**
    * F(x) and the Jacobian-vector product J v (the directional derivative of F
    * along v) without forming J: one forward pass, or one recording and one
-   * forward sweep of its tape, or two evaluations along v. Throws a
+   * forward sweep of its tape, or three evaluations (F(x) and two along v). Throws a
    * RangeError unless `v` has one entry per input.
    * @example
    * ```ts

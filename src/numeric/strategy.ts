@@ -23,7 +23,7 @@ export interface NumericStrategy extends Strategy {
    */
   derivative(g: UnivariateFn, x: number, options?: NumericOptions): number
   /**
-   * The gradient of f: R^n -> R at x, one difference per input: 2n
+   * The gradient of f: R^n -> R at x, one difference per input: 2n + 1
    * evaluations (central), n + 1 (forward) or 4n + 1 to 20n + 1 (richardson).
    * @example
    * ```ts

@@ -10,7 +10,7 @@ import type { BinaryRule, UnaryRule } from './rule.js'
  *
  * Conventions at points where an op is not differentiable (the same in every
  * strategy, because every strategy reads these partials):
- *   abs'(0) = 0, relu'(0) = 0 (the subgradient 0, as PyTorch and JAX do);
+ *   abs'(0) = 0, relu'(0) = 0 (the subgradient 0, as PyTorch; JAX takes abs'(0) = 1);
  *   max(a, b) and min(a, b) at a tie a = b give each argument 1/2 (the average
  *   of the one-sided derivatives, as PyTorch does; a central difference along
  *   one argument gives the same 1/2);

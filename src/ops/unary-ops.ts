@@ -22,7 +22,7 @@ export interface UnaryOps<T> {
    */
   readonly neg: (a: Operand<T>) => T
   /**
-   * |a|. d/da |a| = sign(a), with 0 at a = 0 (the subgradient 0, as PyTorch and JAX).
+   * |a|. d/da |a| = sign(a), with 0 at a = 0 (the subgradient 0, as PyTorch; JAX takes 1).
    * @example
    * ```ts
    * forward.derivative((m, x) => m.abs(x), -2) // => -1
