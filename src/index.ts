@@ -26,7 +26,10 @@ export { type ForwardOptions, type ForwardStrategy, forward } from './forward/in
 export {
   type GradcheckEntry,
   type GradcheckOptions,
+  type GradcheckPoint,
+  type GradcheckReference,
   type GradcheckResult,
+  type GradcheckSource,
   gradcheck,
 } from './gradcheck/index.js'
 export { type NumericOptions, type NumericStrategy, numeric, type Scheme } from './numeric/index.js'

@@ -5,7 +5,7 @@ import { gradcheck, type Ops } from '../../src/index.js'
 
 const f = <T>(m: Ops<T>, [a, b]: readonly T[]) => m.mul(m.sin(a as T), m.exp(b as T))
 
-describe('Checking your own gradients', () => {
+describe('Checking your own derivatives', () => {
   test('gradcheck reports the worst entry of sin(a) e^b at (1, 0.5) with its index, both derivatives, error and tolerance', () => {
     const result = gradcheck(f, [1, 0.5])
     expect(result.ok).toBe(true)

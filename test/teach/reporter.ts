@@ -53,9 +53,9 @@ const CHAPTERS: readonly Chapter[] = [
       'Every error names the call, what was wrong with the value it got, and what to do instead, for any bad value of any kind.',
   },
   {
-    title: 'Checking your own gradients',
+    title: 'Checking your own derivatives',
     lesson:
-      'gradcheck compares forward and reverse mode with central differences on your function and names the worst entry; its fast mode checks one random projection u^T J v at a cost independent of n.',
+      'gradcheck compares forward and reverse mode with central differences on your function and names the worst entry; its fast mode checks one random projection u^T J v at a cost independent of n. Given a gradient, VJP or JVP you wrote by hand, it checks yours against all three strategies instead and names the entry you got wrong.',
   },
 ]
 
@@ -79,6 +79,7 @@ const FILES = [
   'options',
   'gradcheck-examples',
   'gradcheck',
+  'gradcheck-derivatives',
 ]
 
 const rank = (module: TestModule) => {
