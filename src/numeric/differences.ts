@@ -93,7 +93,10 @@ export class Differences {
   ) {
     this.plus = new Float64Array(atX.length)
     this.minus = new Float64Array(atX.length)
-    this.tableau = settings.scheme === 'richardson' ? new RichardsonTableau(atX.length) : undefined
+    this.tableau =
+      settings.scheme === 'richardson'
+        ? new RichardsonTableau(atX.length, settings.label, atX)
+        : undefined
   }
 
   /** The default step at a point whose relevant scale is |x|. */
