@@ -1,23 +1,23 @@
 import type { Ops } from './types.js'
 
 /**
- * The ops object a strategy hands to f, given its methods as built: the
- * fixed ones in a literal, then one per unary and binary op stored by name
- * in a loop.
+ * The ops object a strategy hands to f, given its methods as built: a copy
+ * made by spreading, frozen.
  *
- * V8 can turn an object given many properties by computed-name stores into
- * a hash table ("dictionary mode"); a fresh literal given numbers in a loop
- * turned at the 16th (Node 20, measured with `%HasFastProperties`), and
- * plain's, the tape's and forward mode's ops objects, which get 29, were
- * all hash tables. Every `m.cos` in a user's function, and every `m.sin`
- * in a partial rule, was then a lookup the JIT could not inline through.
- * A copy made by spreading has a fixed shape with all 33 methods, where
- * `m.cos` is one load of a known function. Built package, Ackley (n =
- * 2,000), separate processes: plain evaluation 46-80 -> 24-38 us, the
- * compiled gradient's forward pass 91-98 -> 70-82 us (bench/NOTES.md has
- * the rest). test/package.test.ts checks the shape of every ops object a
- * user's function can receive.
+ * The copy has a fixed shape: methods stored by name in a loop can leave an
+ * object in V8's dictionary mode, where no `m.cos(x)` is inlined
+ * (bench/NOTES.md, "Ops objects were hash tables"; test/package.test.ts
+ * checks every ops object). Freezing keeps that shape and makes `m.sin =
+ * m.cos` in a user's function a TypeError (in strict code; ignored in
+ * sloppy code) rather than a change to every later call of every strategy.
+ * Object-valued entries (handlers at a symbol) are frozen too, for the same
+ * reason.
  */
-export function opsObject<T>(methods: Record<string, unknown>): Ops<T> {
-  return { ...methods } as unknown as Ops<T>
+export function opsObject<T>(methods: Record<PropertyKey, unknown>): Ops<T> {
+  const ops = { ...methods }
+  for (const key of Reflect.ownKeys(ops)) {
+    const entry = ops[key]
+    if (typeof entry === 'object' && entry !== null) Object.freeze(entry)
+  }
+  return Object.freeze(ops) as unknown as Ops<T>
 }
