@@ -34,6 +34,16 @@ export {
 } from './gradcheck/index.js'
 export { type NumericOptions, type NumericStrategy, numeric, type Scheme } from './numeric/index.js'
 export type { BinaryOps } from './ops/binary-ops.js'
+export { defineBinary, defineBlock, defineUnary } from './ops/custom.js'
+export type {
+  BlockOutput,
+  BlockRule,
+  CustomBinary,
+  CustomBinaryRule,
+  CustomBlock,
+  CustomUnary,
+  CustomUnaryRule,
+} from './ops/custom-rule.js'
 // The tables as rules by name: the same objects, typed as UnaryRule and
 // BinaryRule per op rather than as their literals.
 export {

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { CUSTOM } from '../ops/custom-rule.js'
 import {
   BINARY_OPS,
   binaryRuleOf,
@@ -11,6 +12,7 @@ import {
   UNARY_OPS,
   unaryRuleOf,
 } from '../ops/index.js'
+import { createDualCustomOps } from './custom.js'
 import { Dual } from './dual.js'
 import {
   accumulate,
@@ -22,7 +24,7 @@ import {
   settle,
 } from './tangents.js'
 
-function dual(context: ForwardContext, op: string, a: unknown): Dual {
+export function dual(context: ForwardContext, op: string, a: unknown): Dual {
   if (a instanceof Dual && a.pass === context.pass) return a
   if (a instanceof Dual) {
     throw new TypeError(
@@ -119,5 +121,5 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       return new Dual(out, context.pass, combined(context, partialA, xo, partialB, yo))
     }
   }
-  return opsObject<Dual>(ops)
+  return opsObject<Dual>({ ...ops, [CUSTOM]: createDualCustomOps(context) })
 }

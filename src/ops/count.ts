@@ -1,3 +1,4 @@
+import { CUSTOM, type CustomOps } from './custom-rule.js'
 import { BINARY_OPS, UNARY_OPS } from './names.js'
 import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
@@ -11,7 +12,8 @@ export interface OpCounter {
 /**
  * Wraps `m` so that every primitive the user's function applies adds to
  * `counter.ops`: 1 per unary or binary op, k per `sum` of k terms and 2k per
- * `dot` of k pairs (a multiply and an add each). `constant` and `value` are
+ * `dot` of k pairs (a multiply and an add each), 1 per custom op or block
+ * (defineUnary, defineBinary, defineBlock). `constant` and `value` are
  * free. Strategies are not changed by it: wrap the function instead,
  * `(m, x) => f(countingOps(m, counter), x)`, and compare the count of one
  * plain evaluation with the count of a whole gradient. The counts are
@@ -47,5 +49,21 @@ export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
       return op(...args)
     }
   }
-  return opsObject<T>(counted)
+  const custom = (m as { [CUSTOM]?: CustomOps<T> })[CUSTOM]
+  if (custom === undefined) return opsObject<T>(counted)
+  const countedCustom: CustomOps<T> = {
+    unary(op, a) {
+      counter.ops++
+      return custom.unary(op, a)
+    },
+    binary(op, a, b) {
+      counter.ops++
+      return custom.binary(op, a, b)
+    },
+    block(op, xs) {
+      counter.ops++
+      return custom.block(op, xs)
+    },
+  }
+  return opsObject<T>({ ...counted, [CUSTOM]: countedCustom })
 }

@@ -1,4 +1,6 @@
 import { describe } from '../core/describe.js'
+import { blockValue, customValue } from './custom-results.js'
+import { CUSTOM, type CustomOps } from './custom-rule.js'
 import { BINARY_OPS, UNARY_OPS } from './names.js'
 import { binaryRuleOf, unaryRuleOf } from './rules.js'
 import { opsObject } from './shape.js'
@@ -50,7 +52,26 @@ export function createPlainOps(context: OpsContext): Ops<number> {
     ops[name] = (a: unknown, b: unknown) =>
       value(checked(context, name, a), checked(context, name, b))
   }
-  return opsObject<number>(ops)
+  return opsObject<number>({ ...ops, [CUSTOM]: plainCustomOps(context) })
+}
+
+/** Custom ops on plain numbers: their values, every operand checked. */
+function plainCustomOps(context: OpsContext): CustomOps<number> {
+  return {
+    unary: (op, a) => customValue(context.label, op, op.rule.value(checked(context, op.name, a))),
+    binary: (op, a, b) =>
+      customValue(
+        context.label,
+        op,
+        op.rule.value(checked(context, op.name, a), checked(context, op.name, b)),
+      ),
+    block(op, xs) {
+      checkArray(context, op.name, xs)
+      const values = (xs as readonly unknown[]).map((x) => checked(context, op.name, x))
+      const { scalar, outputs } = blockValue(context.label, op, values)
+      return scalar ? (outputs[0] as number) : outputs.slice()
+    },
+  }
 }
 
 export function checkArray(context: OpsContext, op: string, xs: unknown): void {

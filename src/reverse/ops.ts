@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { CUSTOM } from '../ops/custom-rule.js'
 import {
   type BinaryName,
   binaryRuleOf,
@@ -12,6 +13,7 @@ import {
   type UnaryName,
   unaryRuleOf,
 } from '../ops/index.js'
+import { createTapeCustomOps } from './custom.js'
 import { binaryCode, DOT, type Program, SUM, unaryCode } from './program.js'
 import type { Tape } from './tape.js'
 import { SESSION, TapeVar } from './variable.js'
@@ -53,7 +55,7 @@ export interface ReverseContext extends OpsContext {
   program: Program | null
 }
 
-function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
+export function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
   // The session key is a module symbol: only a TapeVar of this evaluation has it set to this session.
   return (a as TapeVar | null | undefined)?.[SESSION] === context.session
     ? (a as TapeVar)
@@ -334,5 +336,10 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       return node(value, tape.wrote(e), DOT)
     },
   }
-  return opsObject<TapeVar>({ ...ops, ...unaryOps, ...binaryOps })
+  return opsObject<TapeVar>({
+    ...ops,
+    ...unaryOps,
+    ...binaryOps,
+    [CUSTOM]: createTapeCustomOps(context),
+  })
 }

@@ -1,4 +1,5 @@
 import { grow } from '../core/grow.js'
+import type { CustomBinary, CustomBlock, CustomUnary } from '../ops/custom-rule.js'
 import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from '../ops/index.js'
 
 /*
@@ -12,6 +13,19 @@ import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from '../ops/i
 export const FIRST_BINARY = UNARY_OPS.length
 export const SUM = FIRST_BINARY + BINARY_OPS.length
 export const DOT = SUM + 1
+/** A custom op (defineUnary, defineBinary): its operands, and its rules in `callees`. */
+export const CALL = DOT + 1
+/** One output of a block (defineBlock): the first output's instruction holds the block's inputs. */
+export const BLOCK = DOT + 2
+
+/** A block's instructions: its rules, its first output's instruction and how many outputs it has. */
+export interface BlockCall {
+  readonly op: CustomBlock
+  readonly first: number
+  readonly count: number
+  /** Whether its `value` returned one number rather than an array. */
+  readonly scalar: boolean
+}
 
 export const unaryCode = (name: UnaryName) => UNARY_OPS.indexOf(name)
 export const binaryCode = (name: BinaryName) => FIRST_BINARY + BINARY_OPS.indexOf(name)
@@ -32,6 +46,8 @@ export class Program {
   constantCount = 0
   /** Nodes whose value the function read with `m.value`, and the value it read: [node, value, ...]. */
   readonly reads: number[] = []
+  /** The custom op of each CALL instruction and the block of each BLOCK instruction, by instruction. */
+  readonly callees = new Map<number, CustomUnary | CustomBinary | BlockCall>()
   /** `constantCount` when the instruction being recorded began. */
   private firstConstant = 0
   /** The constants of the last dot that recorded any: `constants[sharedStart .. + sharedCount - 1]`. */
@@ -59,6 +75,21 @@ export class Program {
     }
     this.code[this.instructions] = code
     this.argEnd[this.instructions++] = this.argCount
+  }
+
+  /** Closes a custom op's instruction, whose operands were just appended. */
+  call(op: CustomUnary | CustomBinary): void {
+    this.callees.set(this.instructions, op)
+    this.end(CALL)
+  }
+
+  /** Closes a block's `count` instructions: the first takes the operands just appended, the others none. */
+  block(op: CustomBlock, count: number, scalar: boolean): void {
+    const call: BlockCall = { op, first: this.instructions, count, scalar }
+    for (let k = 0; k < count; k++) {
+      this.callees.set(this.instructions, call)
+      this.end(BLOCK)
+    }
   }
 
   /** Drops the operands appended since the last instruction: the op turned out to be a constant. */

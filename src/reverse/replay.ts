@@ -1,5 +1,6 @@
 import { BINARY_OPS, binaryRuleOf, numbers, UNARY_OPS, unaryRuleOf } from '../ops/index.js'
-import { DOT, FIRST_BINARY, type Program, SUM } from './program.js'
+import { BLOCK, CALL, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
+import { backwardBlock, forwardBlock, forwardCall } from './replay-custom.js'
 import { addScaledRow } from './tape.js'
 
 /*
@@ -253,7 +254,8 @@ export class Replay {
           }
           values[node] = total
         }
-      }
+      } else if (c === CALL) forwardCall(this.program, i, node, values, partials)
+      else if (c === BLOCK) forwardBlock(this.program, i, node, values)
       start = end
     }
   }
@@ -283,7 +285,8 @@ export class Replay {
         continue
       }
       if (g === 0) continue
-      if (c < SUM) {
+      // A custom op's partials are stored as a unary or binary op's are.
+      if (c < SUM || c === CALL) {
         for (let j = end - 1; j >= start; j--) {
           const r = args[j] as number
           const p = partials[2 * i + j - start] as number
@@ -294,6 +297,8 @@ export class Replay {
           const r = args[j] as number
           if (r >= 0) adjoint[r] = (adjoint[r] as number) + g
         }
+      } else if (c === BLOCK) {
+        backwardBlock(this.program, i, inputs, values, adjoint)
       } else if ((runs[i] as number) >= 0) {
         const k0 = ~(args[start + 1] as number)
         addScaledRow(adjoint, runs[i] as number, constants, k0, (end - start) >> 1, g)

@@ -1,4 +1,5 @@
 import { grow } from '../core/grow.js'
+import { backwardBlock, blockTangent, type TapeBlock } from './blocks.js'
 
 /**
  * A run's part of a backward pass: `adjoint[first + k] += partials[at + k] * g`
@@ -22,6 +23,8 @@ export function addScaledRow(
 
 /** What `runNodeOf` gives past either end of the runs: below every node a walk reaches (>= -1). */
 const NO_RUN = -2
+/** The length of a run that is a block's output: its first is the output's position, its offset the block's. */
+const BLOCK_OUTPUT = -1
 /**
  * The reverse-mode tape: a record of every op evaluated, as flat typed arrays.
  *
@@ -45,7 +48,8 @@ const NO_RUN = -2
  * stored once when they repeat the last run's (one example times every row
  * of a layer), and the backward pass adds into its parents with a strided
  * loop. For the 64-256-1 network with batch 64 that is 4,096 constants
- * instead of a million 12-byte edges per gradient.
+ * instead of a million 12-byte edges per gradient. A block's outputs
+ * (defineBlock) are runs too, whose backward pass is the block's vjp.
  *
  * The arrays grow by doubling and are kept between calls, so a function of
  * steady size allocates nothing on the tape after its first gradient. The
@@ -81,6 +85,8 @@ export class Tape {
   private lastRunLength = -1
   /** The runs' non-zero partials: the multiply-adds their backward pass does. */
   private runEdges = 0
+  /** Blocks recorded since the last reset (see blocks.ts): each output is a run of length BLOCK_OUTPUT. */
+  private blocks: TapeBlock[] = []
 
   reset(): void {
     this.nodes = 0
@@ -91,6 +97,7 @@ export class Tape {
     this.poolSize = 0
     this.lastRunLength = -1
     this.runEdges = 0
+    this.blocks.length = 0
   }
 
   /** Adds an input node (only before any op is recorded) and returns its index. */
@@ -193,12 +200,7 @@ export class Tape {
    */
   endRun(first: number, numbers: readonly unknown[], shared: number, nonZero: number): number {
     const r = this.runs++
-    if (r === this.runNode.length) {
-      this.runNode = grow(this.runNode)
-      this.runFirst = grow(this.runFirst)
-      this.runLength = grow(this.runLength)
-      this.runAt = grow(this.runAt)
-    }
+    if (r === this.runNode.length) this.growRuns()
     let at = shared
     if (at < 0) {
       at = this.poolSize
@@ -214,6 +216,26 @@ export class Tape {
     this.runAt[r] = at
     this.runEdges += nonZero
     return this.nodes++
+  }
+
+  /**
+   * Records a block's outputs as `count` nodes after the last one, each a
+   * run of length BLOCK_OUTPUT naming the block, and returns the first
+   * output's node. `block(first)` makes the record, given that node.
+   */
+  endBlock(count: number, block: (first: number) => TapeBlock): number {
+    const first = this.nodes
+    const b = this.blocks.length
+    this.blocks.push(block(first))
+    for (let position = 0; position < count; position++) {
+      const r = this.runs++
+      if (r === this.runNode.length) this.growRuns()
+      this.runNode[r] = this.nodes++
+      this.runFirst[r] = position
+      this.runLength[r] = BLOCK_OUTPUT
+      this.runAt[r] = b
+    }
+    return first
   }
 
   /**
@@ -274,6 +296,10 @@ export class Tape {
     const a = adjoint[this.runNode[r] as number] as number
     if (a === 0) return
     const length = this.runLength[r] as number
+    if (length === BLOCK_OUTPUT) {
+      backwardBlock(this.blocks[this.runAt[r] as number] as TapeBlock, adjoint)
+      return
+    }
     addScaledRow(adjoint, this.runFirst[r] as number, this.pool, this.runAt[r] as number, length, a)
   }
 
@@ -316,6 +342,10 @@ export class Tape {
 
   /** Run r's tangent: its partials times its parents' tangents, first to last, as its edges would be. */
   private runTangent(r: number, tangent: Float64Array): number {
+    if (this.runLength[r] === BLOCK_OUTPUT) {
+      const block = this.blocks[this.runAt[r] as number] as TapeBlock
+      return blockTangent(block, this.runFirst[r] as number, tangent)
+    }
     const { pool } = this
     const first = this.runFirst[r] as number
     const at = this.runAt[r] as number
@@ -350,6 +380,13 @@ export class Tape {
       4 * this.runNode.byteLength +
       this.pool.byteLength
     )
+  }
+
+  private growRuns(): void {
+    this.runNode = grow(this.runNode)
+    this.runFirst = grow(this.runFirst)
+    this.runLength = grow(this.runLength)
+    this.runAt = grow(this.runAt)
   }
 
   private growEdges(): void {

@@ -1,0 +1,353 @@
+import { describe, expect, it } from 'vitest'
+import {
+  countingOps,
+  defineBinary,
+  defineBlock,
+  defineUnary,
+  forward,
+  numeric,
+  type Ops,
+  plain,
+  reverse,
+  type ScalarFn,
+  TapeVar,
+} from '../../src/index.js'
+import { expectClose, strategies, tolerance } from '../helpers/strategies.js'
+
+/*
+ * Users' own derivatives: a custom op defined once by its value and local
+ * partials works with every strategy, and a block with its own vjp (and jvp)
+ * is differentiated through them; a wrong rule is an error naming the op.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: the point of some tests is input the types would reject
+type Any = any
+
+// softsign(a) = a / (1 + |a|), d/da = 1 / (1 + |a|)^2
+const softsign = defineUnary('softsign', {
+  math: 'd/da a / (1 + |a|) = 1 / (1 + |a|)^2',
+  value: (a) => a / (1 + Math.abs(a)),
+  partial: (m, a) => m.div(1, m.square(m.add(1, m.abs(a)))),
+})
+const softsignPrime = (a: number) => 1 / (1 + Math.abs(a)) ** 2
+
+// logaddexp(a, b) = ln(e^a + e^b), with partials e^(a - out), e^(b - out) reusing the output
+const logaddexp = defineBinary('logaddexp', {
+  value: (a, b) => Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b))),
+  partialA: (m, a, _b, out) => m.exp(m.sub(a, out)),
+  partialB: (m, _a, b, out) => m.exp(m.sub(b, out)),
+})
+
+const lse = (xs: readonly number[]) => {
+  const top = Math.max(...xs)
+  return top + Math.log(xs.reduce((s, x) => s + Math.exp(x - top), 0))
+}
+const softmaxDot = (xs: readonly number[], v: readonly number[]) =>
+  xs.reduce((t, x, i) => t + Math.exp(x - lse(xs)) * (v[i] as number), 0)
+let vjpCalls = 0
+const logsumexp = defineBlock('logsumexp', {
+  value: lse,
+  vjp: (xs, out, g) => {
+    vjpCalls++
+    return xs.map((x) => g * Math.exp(x - out))
+  },
+  jvp: softmaxDot,
+})
+const logsumexpNoJvp = defineBlock('logsumexp', {
+  value: lse,
+  vjp: (xs, out, g) => xs.map((x) => g * Math.exp(x - out)),
+})
+// (p, s) = (a b, a + b): a block of two outputs
+const productAndSum = defineBlock('productAndSum', {
+  value: ([a = 0, b = 0]) => [a * b, a + b],
+  vjp: ([a = 0, b = 0], _out, [u = 0, w = 0]) => [u * b + w, u * a + w],
+  jvp: ([a = 0, b = 0], [s = 0, t = 0]) => [s * b + a * t, s + t],
+})
+
+const f = <T>(m: Ops<T>, [x, y]: readonly T[]) => m.mul(softsign(m, m.mul(2, x as T)), y as T)
+const g = <T>(m: Ops<T>, [x, y]: readonly T[]) => logaddexp(m, m.sin(x as T), y as T)
+const h = <T>(m: Ops<T>, x: readonly T[]) =>
+  m.mul(
+    logsumexp(
+      m,
+      x.map((xi) => m.square(xi)),
+    ),
+    x[0] as T,
+  )
+const k = <T>(m: Ops<T>, [a, b]: readonly T[]) => {
+  const [p, s] = productAndSum(m, [a as T, b as T])
+  return m.add(m.sin(p as T), m.square(s as T))
+}
+
+/** The exact gradients, by hand. */
+const fGradient = ([x = 0, y = 0]: readonly number[]) => [
+  2 * softsignPrime(2 * x) * y,
+  (2 * x) / (1 + Math.abs(2 * x)),
+]
+const gGradient = ([x = 0, y = 0]: readonly number[]) => {
+  const out = Math.log(Math.exp(Math.sin(x)) + Math.exp(y))
+  return [Math.exp(Math.sin(x) - out) * Math.cos(x), Math.exp(y - out)]
+}
+const hGradient = (x: readonly number[]) => {
+  const squares = x.map((xi) => xi * xi)
+  const out = lse(squares)
+  const x0 = x[0] as number
+  return x.map((xi, i) => x0 * Math.exp(xi * xi - out) * 2 * xi + (i === 0 ? out : 0))
+}
+const kGradient = ([a = 0, b = 0]: readonly number[]) => [
+  Math.cos(a * b) * b + 2 * (a + b),
+  Math.cos(a * b) * a + 2 * (a + b),
+]
+
+const cases = [
+  { name: 'a custom unary op (softsign)', fn: f, x: [0.3, -1.5], exact: fGradient },
+  {
+    name: 'a custom binary op reusing its output (logaddexp)',
+    fn: g,
+    x: [0.7, 0.2],
+    exact: gGradient,
+  },
+  { name: 'a block with a vjp and a jvp (logsumexp)', fn: h, x: [0.5, 1, -1.25], exact: hGradient },
+  { name: 'a block of two outputs', fn: k, x: [0.5, 2], exact: kGradient },
+] satisfies readonly {
+  name: string
+  fn: ScalarFn
+  x: readonly number[]
+  exact: (x: readonly number[]) => number[]
+}[]
+
+describe('custom ops and blocks in every strategy', () => {
+  for (const c of cases) {
+    for (const s of strategies) {
+      it(`${s.name} differentiates ${c.name} to the hand-derived gradient`, () => {
+        const gradient = s.gradient(c.fn, c.x)
+        const exact = c.exact(c.x)
+        for (const [i, d] of exact.entries()) {
+          expectClose(gradient[i] as number, d, tolerance[s.name], `d/dx${i}`)
+        }
+      })
+    }
+
+    it(`forward mode gives the same gradient of ${c.name} at every chunk size`, () => {
+      const whole = forward.gradient(c.fn, c.x)
+      for (const chunkSize of [1, 2, 3])
+        expect(forward.gradient(c.fn, c.x, { chunkSize })).toEqual(whole)
+    })
+
+    it(`reverse.compile replays ${c.name} to the dynamic gradient bit for bit, at new points too`, () => {
+      const compiled = reverse.compile(c.fn, c.x)
+      for (const scale of [1, 0.5, -1.5]) {
+        const x = c.x.map((xi) => xi * scale)
+        expect(compiled.valueAndGradient(x)).toEqual(reverse.valueAndGradient(c.fn, x))
+      }
+      expect(compiled.recordings).toBe(1)
+    })
+
+    it(`reverse.jvp, reverse.vjp and forward.jvp agree through ${c.name}`, () => {
+      const F = <T>(m: Ops<T>, x: readonly T[]) => [c.fn(m, x as never), m.mul(x[0] as T, 2)]
+      const v = c.x.map((_, i) => 1 - i / 2)
+      const tangent = forward.jvp(F, c.x, v).tangent
+      expect(reverse.jvp(F, c.x, v).tangent).toEqual(tangent)
+      const rows = reverse.jacobian(F, c.x)
+      expect(forward.jacobian(F, c.x)).toEqual(rows)
+      expect(reverse.vjp(F, c.x, [1, 0]).cotangent).toEqual(rows[0])
+    })
+  }
+
+  it('plain and numeric evaluate custom ops and blocks by their values alone', () => {
+    expect(softsign(plain, 1)).toBe(0.5)
+    expect(logaddexp(plain, 1000, 1000)).toBe(1000 + Math.LN2)
+    expect(logsumexp(plain, [1000, 1000])).toBe(1000 + Math.LN2)
+    expect(productAndSum(plain, [2, 3])).toEqual([6, 5])
+    const before = vjpCalls
+    numeric.gradient(h, [0.5, 1, -1.25])
+    expect(vjpCalls).toBe(before)
+  })
+
+  it('reverse mode calls a block’s vjp once per backward pass instead of recording its ops', () => {
+    const before = vjpCalls
+    reverse.gradient(h, [0.5, 1, -1.25])
+    expect(vjpCalls - before).toBe(1)
+    reverse.jacobian((m, x) => [h(m, x), m.mul(h(m, x), 2)], [0.5, 1, -1.25])
+    // One backward pass per output, each reaching one of the two blocks.
+    expect(vjpCalls - before).toBe(1 + 2)
+  })
+
+  it('a block whose outputs do not reach the output calls no vjp (exact zeros are strong)', () => {
+    const before = vjpCalls
+    const gradient = reverse.gradient(
+      (m, x) => {
+        logsumexp(m, x)
+        return m.square(x[0] as never)
+      },
+      [3, 1],
+    )
+    expect(gradient).toEqual(Float64Array.of(6, 0))
+    expect(vjpCalls).toBe(before)
+  })
+
+  it('a custom op of constants only is a constant, with derivative 0', () => {
+    expect(reverse.gradient((m, [x]) => m.add(x, softsign(m, 3)), [1])).toEqual(Float64Array.of(1))
+    expect(forward.gradient((m, [x]) => m.add(x, logsumexp(m, [1, 2])), [1])).toEqual(
+      Float64Array.of(1),
+    )
+  })
+
+  it('a custom partial may call another custom op', () => {
+    const twice = defineUnary('twiceSoftsign', {
+      value: (a) => 2 * softsign(plain, a),
+      partial: (m, a) => m.mul(2, m.square(m.sub(1, m.abs(softsign(m, a))))),
+    })
+    const derivative = reverse.derivative((m, x) => twice(m, x), 0.5)
+    expect(forward.derivative((m, x) => twice(m, x), 0.5)).toBe(derivative)
+    expect(derivative).toBeCloseTo(2 * softsignPrime(0.5), 15)
+  })
+
+  it('countingOps counts a custom op or a block as one op', () => {
+    const counter = { ops: 0 }
+    reverse.gradient((m, x) => h(countingOps(m, counter), x), [0.5, 1, -1.25])
+    expect(counter.ops).toBe(3 + 1 + 1)
+  })
+
+  it('a wrapped ops object ({ ...m }) still reaches its strategy', () => {
+    expect(reverse.gradient((m, [x]) => softsign({ ...m }, x), [0])).toEqual(Float64Array.of(1))
+  })
+
+  it('carries its name, its kind and its rules with their defaults', () => {
+    expect(softsign.name).toBe('softsign')
+    expect(softsign.kind).toBe('unary')
+    expect(softsign.rule.math).toBe('d/da a / (1 + |a|) = 1 / (1 + |a|)^2')
+    expect(softsign.rule.smoothAt(Number.NaN)).toBe(false)
+    expect(logaddexp.kind).toBe('binary')
+    expect(logaddexp.rule.math).toBe('d logaddexp(a, b)')
+    expect(logsumexp.kind).toBe('block')
+  })
+})
+
+describe('errors name the custom op', () => {
+  it('a partial that returns a non-number is a TypeError naming the call, the op and the rule', () => {
+    const bad = defineUnary('softsign', { value: Math.sin, partial: () => 'cos' as Any })
+    const message =
+      ': softsign: partial returned a string ("cos"); it must return a number (a plain number, or one computed with the ops m it is given).'
+    expect(() => reverse.gradient((m, [x]) => bad(m, x), [1])).toThrow(
+      new TypeError(`reverse.gradient${message}`),
+    )
+    expect(() => forward.derivative((m, x) => bad(m, x), 1)).toThrow(
+      new TypeError(`forward.derivative${message}`),
+    )
+    const compiled = reverse.compile((m, [x]) => m.mul(x, 2), [1])
+    expect(compiled.gradient([2])).toEqual(Float64Array.of(2))
+    expect(() => reverse.compile((m, [x]) => bad(m, x), [1])).toThrow(
+      new TypeError(`reverse.compile${message}`),
+    )
+  })
+
+  it('a binary partial that returns undefined names partialB', () => {
+    const bad = defineBinary('mulish', {
+      value: (a, b) => a * b,
+      partialA: (_m, _a, b) => b,
+      partialB: (() => undefined) as Any,
+    })
+    expect(() => reverse.gradient((m, [x, y]) => bad(m, x, y), [1, 2])).toThrow(
+      /^reverse\.gradient: mulish: partialB returned undefined; it must return a number/,
+    )
+  })
+
+  it('a value that is not a number is a TypeError naming the op, in every strategy', () => {
+    const bad = defineUnary('halfOf', { value: () => 'half' as Any, partial: () => 0.5 })
+    for (const s of strategies) {
+      expect(() => s.derivative((m, x) => bad(m, x), 1)).toThrow(
+        new TypeError(
+          `${s.name}.derivative: halfOf: value returned a string ("half"); it must return a number.`,
+        ),
+      )
+    }
+  })
+
+  it('a partial that computes with a value of another strategy is named as that partial', () => {
+    let kept: Any
+    forward.derivative((_m, x) => {
+      kept = x
+      return x
+    }, 1)
+    const bad = defineUnary('leaky', { value: Math.sin, partial: (m) => m.cos(kept) })
+    expect(() => reverse.derivative((m, x) => bad(m, x), 1)).toThrow(
+      /^reverse\.derivative: leaky: partial: cos received a Dual, but these ops compute with plain numbers/,
+    )
+  })
+
+  it('an op given a value of another call is a TypeError naming the op', () => {
+    let kept: TapeVar | undefined
+    reverse.gradient(
+      (_m, [x]) => {
+        if (x instanceof TapeVar) kept = x
+        return x
+      },
+      [1],
+    )
+    expect(() => reverse.gradient((m) => softsign(m, kept as never), [1])).toThrow(
+      new TypeError(
+        'reverse.gradient: softsign received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.',
+      ),
+    )
+    expect(() => reverse.gradient((m) => logsumexp(m, [kept as never]), [1])).toThrow(
+      /^reverse\.gradient: logsumexp received a variable recorded in another evaluation/,
+    )
+    expect(() => forward.gradient((m) => softsign(m, 'x' as never), [1])).toThrow(
+      new TypeError(
+        'forward.gradient: softsign received a string ("x"); expected a value made by these ops or a plain number.',
+      ),
+    )
+  })
+
+  it('an m that is not a strategy’s ops is a TypeError saying which m to pass', () => {
+    expect(() => softsign({} as Any, 1)).toThrow(
+      new TypeError(
+        "softsign: its first argument must be the ops m that a strategy passed to your function (or plain), got an object. Call softsign(m, ...) with your function's m.",
+      ),
+    )
+  })
+
+  it('forward mode through a block without a jvp is a TypeError naming the block', () => {
+    const message =
+      ': logsumexp is a block with no JVP, so derivatives cannot be pushed forward through it. Give defineBlock a jvp, or use reverse.gradient or reverse.vjp, which call its vjp.'
+    const fn = <T>(m: Ops<T>, x: readonly T[]) => logsumexpNoJvp(m, x)
+    expect(() => forward.gradient(fn, [1, 2])).toThrow(new TypeError(`forward.gradient${message}`))
+    expect(() => reverse.jvp((m, x) => [fn(m, x)], [1, 2], [1, 0])).toThrow(
+      new TypeError(`reverse.jvp${message}`),
+    )
+    // Reverse mode needs only the vjp.
+    expect(reverse.gradient(fn, [0, 0])).toEqual(Float64Array.of(0.5, 0.5))
+  })
+
+  it('a vjp of the wrong length, and a block value of another shape when replayed, name the block', () => {
+    const short = defineBlock('solver', { value: (xs) => xs[0] ?? 0, vjp: () => [1] })
+    expect(() => reverse.gradient((m, x) => short(m, x), [1, 2])).toThrow(
+      new TypeError(
+        'reverse.gradient: solver: vjp returned an array of length 1; it must return an array of 2 numbers, one per input.',
+      ),
+    )
+    const ragged = defineBlock('ragged', {
+      value: (xs) => ((xs[0] ?? 0) > 0 ? [1, 2] : [1]),
+      vjp: (xs) => xs.map(() => 0),
+    })
+    const compiled = reverse.compile((m, x) => m.sum(ragged(m, x)), [1])
+    expect(() => compiled.gradient([-1])).toThrow(
+      new RangeError(
+        'reverse.compiled: ragged: value returned an array of 1 number at this point but an array of 2 numbers when the function was recorded. A block must return the same shape at every point; use reverse.gradient if it does not.',
+      ),
+    )
+  })
+
+  it('defining an op without its rules is a TypeError naming the op and the rule', () => {
+    expect(() => defineUnary('softsign', { value: Math.sin } as Any)).toThrow(
+      new TypeError('defineUnary: softsign: partial must be a function, got undefined.'),
+    )
+    expect(() => defineBinary('', {} as Any)).toThrow(
+      new TypeError('defineBinary: the name must be a non-empty string, got a string ("").'),
+    )
+    expect(() => defineBlock('logsumexp', { value: lse } as Any)).toThrow(
+      new TypeError('defineBlock: logsumexp: vjp must be a function, got undefined.'),
+    )
+  })
+})
