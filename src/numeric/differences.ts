@@ -4,8 +4,8 @@ import { type Scheme, stepFor } from './step.js'
 /*
  * Difference quotients of F: R^n -> R^m along a line x + t d, for all m
  * outputs at once. The buffers they need are made once per call, and the
- * point is moved in place, so an evaluation of F allocates nothing here: the
- * only allocation per evaluation is whatever F itself makes.
+ * point is moved in place; F never sees it, only a copy per evaluation (see
+ * `own` in index.ts), so nothing F does to its input can move the point.
  */
 
 export interface Settings {

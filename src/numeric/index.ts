@@ -43,6 +43,15 @@ function evaluate<R>(label: string, body: () => R): R {
   }
 }
 
+/**
+ * The copy of the point each evaluation hands to f. The point is moved in
+ * place between evaluations, so a write by f into its input (`x[0] = 5`,
+ * `x.sort()`) would otherwise move the next evaluation's point; forward and
+ * reverse mode hand each evaluation a new array too. A copy costs less than
+ * checking for a write, and lets f use its input as scratch.
+ */
+const own = (point: readonly number[]): number[] => point.slice()
+
 /** Evaluation of a scalar function as one output, written into `into[0]`. */
 function scalarInto(
   label: string,
@@ -60,7 +69,7 @@ function scalarInto(
 /** F at x, checked to have `into.length` outputs, written into `into`. */
 function vectorInto(label: string, F: VectorFn): EvaluateInto {
   return (x, into) => {
-    const r = checkVectorResult(label, 'F', F(ops, x))
+    const r = checkVectorResult(label, 'F', F(ops, own(x)))
     checkOutputCount(label, 'F', r.length, into.length)
     copyOutputs(label, r, into)
   }
@@ -68,7 +77,7 @@ function vectorInto(label: string, F: VectorFn): EvaluateInto {
 
 /** F(x), of whatever length F returns. */
 function vectorAt(label: string, F: VectorFn, x: readonly number[]): Float64Array {
-  const r = checkVectorResult(label, 'F', F(ops, x))
+  const r = checkVectorResult(label, 'F', F(ops, own(x)))
   return copyOutputs(label, r, new Float64Array(r.length))
 }
 
@@ -91,7 +100,7 @@ function valueAndGradient(
   const x = Array.from(toVector(label, 'x', xs))
   const s = settings(label, options)
   return evaluate(label, () => {
-    const at = scalarInto(label, 'f', (p) => f(ops, p))
+    const at = scalarInto(label, 'f', (p) => f(ops, own(p)))
     const value = new Float64Array(1)
     at(x, value)
     const differences = new Differences(s, at, value)
