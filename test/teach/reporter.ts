@@ -53,6 +53,11 @@ const CHAPTERS: readonly Chapter[] = [
       'Every error names the call, what was wrong with the value it got, and what to do instead, for any bad value of any kind.',
   },
   {
+    title: 'Your own ops',
+    lesson:
+      "A primitive you define with its value and partials (defineUnary, defineBinary), or a block you give its own vector-Jacobian product (defineBlock), is read by every strategy as the table's ops are: copies of the table's ops rebuilt that way change no number anywhere.",
+  },
+  {
     title: 'Checking your own derivatives',
     lesson:
       'gradcheck compares forward and reverse mode with central differences on your function and names the worst entry; its fast mode checks one random projection u^T J v at a cost independent of n. Given a gradient, VJP or JVP you wrote by hand, it checks yours against all three strategies instead and names the entry you got wrong.',
@@ -77,6 +82,7 @@ const FILES = [
   'contracts',
   'numeric-options',
   'options',
+  'custom-ops',
   'gradcheck-examples',
   'gradcheck',
   'gradcheck-derivatives',
