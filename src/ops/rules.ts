@@ -133,13 +133,21 @@ export const unaryRules = {
   tanh: {
     math: 'd/da tanh a = 1 - tanh^2 a',
     value: Math.tanh,
-    partial: (m, _a, out) => m.sub(1, m.square(out)),
+    // 1 - tanh^2 a cancels as |tanh a| nears 1, so beyond 1/2 it is 4e / (1 + e)^2 with e = e^-2|a|,
+    // which neither cancels nor overflows (as 1 / cosh^2 a would past |a| = 355).
+    partial: (m, a, out) => {
+      if (Math.abs(m.value(out)) < 0.5) return m.sub(1, m.square(out))
+      const e = m.exp(m.mul(m.value(a) > 0 ? -2 : 2, a))
+      return m.div(m.mul(4, e), m.square(m.add(1, e)))
+    },
     smoothAt: isFiniteNumber,
   },
   sigmoid: {
     math: 'd/da s(a) = s(a) (1 - s(a)), s(a) = 1 / (1 + e^-a)',
     value: sigmoid,
-    partial: (m, _a, out) => m.mul(out, m.sub(1, out)),
+    // 1 - s cancels as s nears 1, so for s > 1/2 (a > 0) it is e^-a s^2, the same number.
+    partial: (m, a, out) =>
+      m.value(out) > 0.5 ? m.mul(m.exp(m.neg(a)), m.square(out)) : m.mul(out, m.sub(1, out)),
     smoothAt: isFiniteNumber,
   },
   softplus: {
