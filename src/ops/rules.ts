@@ -65,7 +65,8 @@ export const unaryRules = {
   expm1: {
     math: 'd/da (e^a - 1) = e^a',
     value: Math.expm1,
-    partial: (m, _a, out) => m.add(out, 1),
+    // e^a rather than out + 1: expm1(a) + 1 cancels as a goes to -infinity.
+    partial: (m, a) => m.exp(a),
     smoothAt: isFiniteNumber,
   },
   log: {
@@ -115,7 +116,12 @@ export const unaryRules = {
   atan: {
     math: 'd/da atan a = 1 / (1 + a^2)',
     value: Math.atan,
-    partial: (m, a) => m.div(1, m.add(1, m.square(a))),
+    // (1 / a) / (a + 1 / a) for |a| > 1: a^2 overflows past 1.3e154, where the partial is not yet 0.
+    partial: (m, a) => {
+      if (!(Math.abs(m.value(a)) > 1)) return m.div(1, m.add(1, m.square(a)))
+      const reciprocal = m.div(1, a)
+      return m.div(reciprocal, m.add(a, reciprocal))
+    },
     smoothAt: isFiniteNumber,
   },
   sinh: {
