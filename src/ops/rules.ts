@@ -1,5 +1,6 @@
 import type { BinaryName, UnaryName } from './names.js'
 import type { BinaryRule, UnaryRule } from './rule.js'
+import type { Operand, Ops } from './types.js'
 
 /*
  * The op table: every primitive's value rule and local partial derivatives,
@@ -24,6 +25,9 @@ const isFiniteNumber = Number.isFinite
 const positive = (a: number) => a > 0 && a < Number.POSITIVE_INFINITY
 const inOpenUnit = (a: number) => a > -1 && a < 1
 const notZero = (a: number) => a !== 0 && isFiniteNumber(a)
+const MIN_NORMAL = 2 ** -1022
+/** Whether |x| is a normal number: not 0, not subnormal (with fewer digits), not infinite or NaN. */
+const isNormal = (x: number) => Math.abs(x) >= MIN_NORMAL && Math.abs(x) < Number.POSITIVE_INFINITY
 
 /** Sign with sign(0) = 0 and sign(NaN) = NaN: the derivative of |a|, with the convention at 0. */
 const sign = Math.sign
@@ -40,6 +44,34 @@ function sigmoid(a: number): number {
   if (a >= 0) return 1 / (1 + Math.exp(-a))
   const e = Math.exp(a)
   return e / (1 + e)
+}
+
+/**
+ * a^(b/2), for pow's partials where a^b is subnormal or 0 (a > 0): a product
+ * of two such normal factors rounds once, into the subnormals or to 0, where
+ * b a^b / a or a^b ln a would multiply a^b's lost digits by up to 745.
+ */
+const halfPower = <S>(m: Ops<S>, a: S, b: S) => m.pow(a, m.mul(b, 0.5))
+
+/**
+ * x / (a^2 + b^2), the form of atan2's partials, with a and b scaled by a
+ * power of two (exactly) where a^2 + b^2 would overflow or lose digits.
+ */
+function overSumOfSquares<S>(m: Ops<S>, x: S, a: S, b: S): Operand<S> {
+  const big = Math.max(Math.abs(m.value(a)), Math.abs(m.value(b)))
+  if (!(big < 2 ** -500 || big > 2 ** 500)) return m.div(x, m.add(m.square(a), m.square(b)))
+  const k = big > 1 ? 2 ** -600 : 2 ** 600
+  const [ka, kb] = [m.mul(a, k), m.mul(b, k)]
+  return m.mul(k, m.div(m.mul(x, k), m.add(m.square(ka), m.square(kb))))
+}
+
+/** x / hypot(a, b) = x / out, from a and b scaled by 2^600 where out is subnormal and has lost digits. */
+function overHypot<S>(m: Ops<S>, x: S, a: S, b: S, out: S): Operand<S> {
+  const h = m.value(out)
+  if (h === 0) return 0
+  if (!(h < MIN_NORMAL)) return m.div(x, out)
+  const k = 2 ** 600
+  return m.div(m.mul(x, k), m.hypot(m.mul(a, k), m.mul(b, k)))
 }
 
 export const unaryRules = {
@@ -206,30 +238,48 @@ export const binaryRules = {
     math: 'd(a / b) = (1 / b, -a / b^2)',
     value: (a, b) => a / b,
     partialA: (m, _a, b) => m.div(1, b),
-    // -out / b rather than -a / b^2: b^2 can overflow where a / b does not.
-    partialB: (m, _a, b, out) => m.neg(m.div(out, b)),
+    // -out / b rather than -a / b^2: b^2 can overflow where a / b does not; but -a / b^2 where
+    // a / b is subnormal and |b| < 1, as dividing it by b again would magnify its lost digits.
+    partialB: (m, a, b, out) =>
+      !isNormal(m.value(out)) && Math.abs(m.value(b)) < 1
+        ? m.neg(m.div(a, m.square(b)))
+        : m.neg(m.div(out, b)),
     smoothAt: (a, b) => notZero(b) && isFiniteNumber(a / b),
   },
   pow: {
     math: 'd(a^b) = (b a^(b-1), a^b ln a)',
     value: Math.pow,
-    partialA: (m, a, b) => (m.value(b) === 0 ? 0 : m.mul(b, m.pow(a, m.sub(b, 1)))),
-    partialB: (m, a, b, out) => (m.value(a) === 0 && m.value(b) >= 0 ? 0 : m.mul(out, m.log(a))),
+    partialA: (m, a, b, out) => {
+      const exponent = m.value(b)
+      if (exponent === 0) return 0
+      const normal = isNormal(m.value(out))
+      // b out / a where b - 1 rounds (b < 1/2 or b >= 2^53), as ln a magnifies that to hundreds of ulps.
+      if (normal && !(exponent >= 0.5 && exponent < 2 ** 53)) return m.div(m.mul(b, out), a)
+      if (normal || !(m.value(a) > 0)) return m.mul(b, m.pow(a, m.sub(b, 1)))
+      const h = halfPower(m, a, b)
+      return m.mul(m.mul(b, h), m.div(h, a))
+    },
+    partialB: (m, a, b, out) => {
+      if (m.value(a) === 0 && m.value(b) >= 0) return 0
+      if (isNormal(m.value(out)) || !(m.value(a) > 0)) return m.mul(out, m.log(a))
+      const h = halfPower(m, a, b)
+      return m.mul(m.mul(h, m.log(a)), h)
+    },
     smoothAt: (a, b) => positive(a) && isFiniteNumber(b) && isFiniteNumber(a ** b),
   },
   atan2: {
     math: 'd atan2(a, b) = (b / (a^2 + b^2), -a / (a^2 + b^2))',
     value: Math.atan2,
-    partialA: (m, a, b) => m.div(b, m.add(m.square(a), m.square(b))),
-    partialB: (m, a, b) => m.div(m.neg(a), m.add(m.square(a), m.square(b))),
+    partialA: (m, a, b) => overSumOfSquares(m, b, a, b),
+    partialB: (m, a, b) => m.neg(overSumOfSquares(m, a, a, b)),
     // Away from the origin and from the branch cut on the negative b axis.
     smoothAt: (a, b) => isFiniteNumber(a) && isFiniteNumber(b) && (a !== 0 || b > 0),
   },
   hypot: {
     math: 'd hypot(a, b) = (a / hypot, b / hypot), with (0, 0) at the origin',
     value: Math.hypot,
-    partialA: (m, a, _b, out) => (m.value(out) === 0 ? 0 : m.div(a, out)),
-    partialB: (m, _a, b, out) => (m.value(out) === 0 ? 0 : m.div(b, out)),
+    partialA: (m, a, b, out) => overHypot(m, a, a, b, out),
+    partialB: (m, a, b, out) => overHypot(m, b, a, b, out),
     smoothAt: (a, b) => isFiniteNumber(Math.hypot(a, b)) && Math.hypot(a, b) > 0,
   },
   min: {
