@@ -25,7 +25,7 @@ import type { NumericStrategy } from './strategy.js'
  * Finite differences: the derivative from values alone, by perturbing one
  * input (or one direction) at a time. It needs no op rules, which makes it the
  * independent check on the other two strategies, and it is approximate: see
- * step.ts for the error and cost of each scheme. A gradient costs 2n
+ * step.ts for the error and cost of each scheme. A gradient costs 2n + 1
  * evaluations (central), n + 1 (forward) or 4n + 1 to 20n + 1 (richardson).
  */
 
