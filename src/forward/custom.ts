@@ -1,4 +1,4 @@
-import { partialA, partialB, unaryPartial } from '../ops/custom-partials.js'
+import { binaryPartial, unaryPartial } from '../ops/custom-partials.js'
 import { blockJvp, blockValue, customValue } from '../ops/custom-results.js'
 import type { CustomOps } from '../ops/custom-rule.js'
 import { checkArray } from '../ops/plain.js'
@@ -33,8 +33,8 @@ export function createDualCustomOps(context: ForwardContext): CustomOps<Dual> {
       const out = customValue(label, op, op.rule.value(av, bv))
       const xo = x === null ? NO_TANGENTS : x.offset
       const yo = y === null ? NO_TANGENTS : y.offset
-      const pa = xo === NO_TANGENTS ? 0 : partialA(label, op, av, bv, out)
-      const pb = yo === NO_TANGENTS ? 0 : partialB(label, op, av, bv, out)
+      const pa = xo === NO_TANGENTS ? 0 : binaryPartial(label, op, 'partialA', av, bv, out)
+      const pb = yo === NO_TANGENTS ? 0 : binaryPartial(label, op, 'partialB', av, bv, out)
       return new Dual(out, context.pass, combined(context, pa, xo, pb, yo))
     },
     block(op, xs) {

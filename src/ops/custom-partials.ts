@@ -46,24 +46,14 @@ export function unaryPartial(label: string, op: CustomUnary, a: number, out: num
   return evaluatePartial(label, op, 'partial', () => op.rule.partial(partialOps, a, out))
 }
 
-/** d op / da at (a, b), given out = op(a, b). */
-export function partialA(
+/** d op / da (`side` 'partialA') or d op / db ('partialB') at (a, b), given out = op(a, b). */
+export function binaryPartial(
   label: string,
   op: CustomBinary,
+  side: 'partialA' | 'partialB',
   a: number,
   b: number,
   out: number,
 ): number {
-  return evaluatePartial(label, op, 'partialA', () => op.rule.partialA(partialOps, a, b, out))
-}
-
-/** d op / db at (a, b), given out = op(a, b). */
-export function partialB(
-  label: string,
-  op: CustomBinary,
-  a: number,
-  b: number,
-  out: number,
-): number {
-  return evaluatePartial(label, op, 'partialB', () => op.rule.partialB(partialOps, a, b, out))
+  return evaluatePartial(label, op, side, () => op.rule[side](partialOps, a, b, out))
 }

@@ -1,4 +1,4 @@
-import { partialA, partialB, unaryPartial } from '../ops/custom-partials.js'
+import { binaryPartial, unaryPartial } from '../ops/custom-partials.js'
 import { blockValue, customValue } from '../ops/custom-results.js'
 import type { CustomOps } from '../ops/custom-rule.js'
 import { checkArray } from '../ops/plain.js'
@@ -44,8 +44,8 @@ export function createTapeCustomOps(context: ReverseContext): CustomOps<TapeVar>
       const i = nodeOf(a)
       const j = nodeOf(b)
       if (i < 0 && j < 0) return constant(out)
-      const pa = i < 0 ? 0 : partialA(label, op, v, w, out)
-      const pb = j < 0 ? 0 : partialB(label, op, v, w, out)
+      const pa = i < 0 ? 0 : binaryPartial(label, op, 'partialA', v, w, out)
+      const pb = j < 0 ? 0 : binaryPartial(label, op, 'partialB', v, w, out)
       if (program === null) return new TapeVar(out, tape.push2(i, pa, j, pb), context.session)
       if (i >= 0) tape.addEdge(i, pa)
       if (j >= 0) tape.addEdge(j, pb)

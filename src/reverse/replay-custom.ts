@@ -1,4 +1,4 @@
-import { partialA, partialB, unaryPartial } from '../ops/custom-partials.js'
+import { binaryPartial, unaryPartial } from '../ops/custom-partials.js'
 import { blockValue, blockVjp, customValue } from '../ops/custom-results.js'
 import type { BlockCall, Program } from './program.js'
 
@@ -45,8 +45,8 @@ export function forwardCall(
     const b = valueAt(values, constants, rb)
     const out = customValue(LABEL, op, op.rule.value(a, b))
     values[node] = out
-    if (ra >= 0) partials[2 * i] = partialA(LABEL, op, a, b, out)
-    if (rb >= 0) partials[2 * i + 1] = partialB(LABEL, op, a, b, out)
+    if (ra >= 0) partials[2 * i] = binaryPartial(LABEL, op, 'partialA', a, b, out)
+    if (rb >= 0) partials[2 * i + 1] = binaryPartial(LABEL, op, 'partialB', a, b, out)
   }
 }
 
