@@ -17,8 +17,9 @@ import type { Operand, Ops } from './types.js'
  *   one argument gives the same 1/2);
  *   hypot'(0, 0) = (0, 0), as abs'(0) = 0;
  *   d/da a^b = 0 when b = 0, and d/db a^b = 0 when a = 0 and b >= 0 (the
- *   limits along the line, as PyTorch masks them); other undefined points
- *   (atan2 at the origin, log of a negative) give NaN, never a made-up number.
+ *   limits along the line, as PyTorch masks them); atan2 at the origin gives
+ *   NaN. Outside an op's domain its partial is its formula evaluated there,
+ *   not NaN (d/da ln a at -1 is -1, with the value NaN; docs/conventions.md).
  */
 
 const isFiniteNumber = Number.isFinite

@@ -148,7 +148,8 @@ export interface UnaryOps<T> {
   readonly cosh: (a: Operand<T>) => T
   /**
    * The hyperbolic tangent, for every real a, in (-1, 1).
-   * d/da tanh a = 1 - tanh^2 a, computed from the value.
+   * d/da tanh a = 1 - tanh^2 a, computed from the value while |tanh a| < 1/2,
+   * and beyond as 4e / (1 + e)^2 with e = e^(-2|a|), which does not cancel.
    * @example
    * ```ts
    * reverse.derivative((m, x) => m.tanh(x), 0) // => 1
