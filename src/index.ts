@@ -20,6 +20,12 @@
  *
  * @packageDocumentation
  */
+export {
+  ERROR_CODES,
+  type GradlabError,
+  type GradlabErrorCode,
+  isGradlabError,
+} from './core/errors.js'
 export type { JvpResult, Strategy, ValueAndGradient, VjpResult } from './core/strategy.js'
 export { Dual } from './forward/dual.js'
 export { type ForwardOptions, type ForwardStrategy, forward } from './forward/index.js'

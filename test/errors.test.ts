@@ -9,6 +9,7 @@ import {
   UNARY_OPS,
   type VectorFn,
 } from '../src/index.js'
+import { gradlabErr } from './helpers/errors.js'
 import { strategies } from './helpers/strategies.js'
 
 /*
@@ -27,7 +28,9 @@ describe('bad points and directions', () => {
     const label = `${s.name}.gradient`
     it(`${s.name}: x that is not an array of numbers is a TypeError naming the call`, () => {
       expect(() => s.gradient(sumOf, 'abc' as Any)).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_POINT',
           `${label}: x must be an array or typed array of numbers, got a string ("abc").`,
         ),
       )
@@ -35,7 +38,11 @@ describe('bad points and directions', () => {
         /For a function of one number, use derivative\(g, 3\)/,
       )
       expect(() => s.gradient(sumOf, [1, '2', 3] as Any)).toThrow(
-        new TypeError(`${label}: x[1] must be a number, got a string ("2").`),
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_POINT',
+          `${label}: x[1] must be a number, got a string ("2").`,
+        ),
       )
       expect(() => s.gradient(sumOf, [1, undefined] as Any)).toThrow(
         `${label}: x[1] must be a number, got undefined.`,
@@ -46,7 +53,9 @@ describe('bad points and directions', () => {
 
     it(`${s.name}: derivative needs one number, and says so when given an array`, () => {
       expect(() => s.derivative((m, x) => m.sin(x), [1] as Any)).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_POINT',
           `${s.name}.derivative: x must be a number, got an array of length 1. For a function of several inputs, use gradient(f, x).`,
         ),
       )
@@ -54,12 +63,16 @@ describe('bad points and directions', () => {
 
     it(`${s.name}: a direction v or weights u of the wrong length is a RangeError`, () => {
       expect(() => s.jvp(identity, [1, 2], [1])).toThrow(
-        new RangeError(
+        gradlabErr(
+          RangeError,
+          'ERR_GRADLAB_LENGTH_MISMATCH',
           `${s.name}.jvp: v has length 1 but must have length 2 (one entry per input).`,
         ),
       )
       expect(() => s.vjp(identity, [1, 2], [1, 2, 3])).toThrow(
-        new RangeError(
+        gradlabErr(
+          RangeError,
+          'ERR_GRADLAB_LENGTH_MISMATCH',
           `${s.name}.vjp: u has length 3 but must have length 2 (one entry per output of F).`,
         ),
       )
@@ -86,7 +99,9 @@ describe('functions that return the wrong thing', () => {
     const label = `${s.name}.gradient`
     it(`${s.name}: f returning an array is told to use jacobian`, () => {
       expect(() => s.gradient(identity as Any, [1, 2])).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_RESULT',
           `${label}: f returned an array of length 2; use jacobian, jvp or vjp for vector-valued functions.`,
         ),
       )
@@ -112,7 +127,9 @@ describe('functions that return the wrong thing', () => {
 
     it(`${s.name}: F that does not return an array is told to use gradient`, () => {
       expect(() => s.jacobian(sumOf as Any, [1, 2])).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_RESULT',
           `${s.name}.jacobian: F must return an array of outputs, got ${s.name === 'numeric' ? 'the number 3' : `a ${s.name === 'forward' ? 'Dual' : 'TapeVar'}`}. For a scalar function, use gradient; or return [value].`,
         ),
       )
@@ -126,7 +143,9 @@ describe('functions that return the wrong thing', () => {
         `${label}: sin received a string ("x")`,
       )
       expect(() => s.gradient((m, x) => m.dot(x, [1]), [1, 2])).toThrow(
-        new RangeError(
+        gradlabErr(
+          RangeError,
+          'ERR_GRADLAB_LENGTH_MISMATCH',
           `${label}: dot received arrays of lengths 2 and 1; they must have the same length.`,
         ),
       )
@@ -162,7 +181,9 @@ describe('functions that return the wrong thing', () => {
     const ragged = <T>(m: Ops<T>, x: readonly T[]) =>
       m.value(x[0] as T) > 1 ? [x[0] as T] : [x[0] as T, 1]
     expect(() => numeric.jacobian(ragged, [1])).toThrow(
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_OUTPUT_LENGTH_CHANGED',
         'numeric.jacobian: F returned 1 outputs on one evaluation and 2 on another; its output length must not depend on x.',
       ),
     )
@@ -322,6 +343,52 @@ describe('more bad input, named by the call', () => {
       expect(() => s.gradient((m) => m.constant('1' as Any), [1])).toThrow(
         `${s.name}.gradient: constant received a string ("1")`,
       )
+    })
+  }
+})
+
+describe('options passed to a method that has none', () => {
+  // JavaScript drops extra arguments silently; these methods say so instead.
+  const point = [1, 2]
+  const calls: readonly [string, number, (extra: unknown) => unknown][] = [
+    [
+      'forward.derivative',
+      2,
+      (o) => (forward.derivative as Any)((m: Any, x: Any) => m.sin(x), 1, o),
+    ],
+    ['forward.jvp', 3, (o) => (forward.jvp as Any)(identity, point, [1, 0], o)],
+    [
+      'reverse.derivative',
+      2,
+      (o) => (reverse.derivative as Any)((m: Any, x: Any) => m.sin(x), 1, o),
+    ],
+    ['reverse.gradient', 2, (o) => (reverse.gradient as Any)(sumOf, point, o)],
+    ['reverse.valueAndGradient', 2, (o) => (reverse.valueAndGradient as Any)(sumOf, point, o)],
+    ['reverse.jacobian', 2, (o) => (reverse.jacobian as Any)(identity, point, o)],
+    ['reverse.jvp', 3, (o) => (reverse.jvp as Any)(identity, point, [1, 0], o)],
+    ['reverse.vjp', 3, (o) => (reverse.vjp as Any)(identity, point, [1, 0], o)],
+    [
+      'reverse.compiled.gradient',
+      1,
+      (o) => (reverse.compile(sumOf, point).gradient as Any)(point, o),
+    ],
+    [
+      'reverse.compiled.valueAndGradient',
+      1,
+      (o) => (reverse.compile(sumOf, point).valueAndGradient as Any)(point, o),
+    ],
+  ]
+  for (const [label, takes, call] of calls) {
+    it(`${label}: an options object is a TypeError naming the call; undefined is accepted`, () => {
+      expect(() => call({ chunkSize: 4 })).toThrow(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_OPTIONS',
+          `${label} takes ${takes} argument${takes === 1 ? '' : 's'} and no options, but argument ${takes + 1} is an object.`,
+        ),
+      )
+      expect(() => call(null)).toThrow(`but argument ${takes + 1} is null.`)
+      expect(() => call(undefined)).not.toThrow()
     })
   }
 })

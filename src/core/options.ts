@@ -1,4 +1,5 @@
 import { describe, isThenable } from './describe.js'
+import { gradlabError } from './errors.js'
 
 /*
  * The options object every public method takes last. TypeScript rejects an
@@ -33,7 +34,9 @@ export function optionsOf<K extends string>(
 ): Partial<Record<K, unknown>> | undefined {
   if (options === undefined) return undefined
   if (!isOptionsObject(options)) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
       `${label}: options must be an object such as ${example}, got ${describe(options)}.`,
     )
   }
@@ -41,9 +44,28 @@ export function optionsOf<K extends string>(
   for (const key in options) if (!(known as readonly string[]).includes(key)) unexpected.push(key)
   if (unexpected.length > 0) {
     const names = unexpected.map((key) => `'${key}'`).join(', ')
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_UNKNOWN_OPTION',
       `${label}: unknown option${unexpected.length > 1 ? 's' : ''} ${names}. Known options: ${[...known].sort().join(', ')}.`,
     )
   }
   return options as Partial<Record<K, unknown>>
+}
+
+/**
+ * Throws a TypeError naming the call (`label`) if arguments beyond the first
+ * `takes` (`extra`) were passed (other than undefined) to a method that has no options:
+ * JavaScript would drop them without a word, and a caller who passes
+ * `{ chunkSize: 4 }` to reverse mode should hear that it does nothing there.
+ */
+export function noOptions(label: string, takes: number, extra: readonly unknown[]): void {
+  for (let i = 0; i < extra.length; i++) {
+    if (extra[i] === undefined) continue
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      `${label} takes ${takes} argument${takes === 1 ? '' : 's'} and no options, but argument ${takes + i + 1} is ${describe(extra[i])}.`,
+    )
+  }
 }

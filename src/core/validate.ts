@@ -1,4 +1,5 @@
 import { describe, isThenable } from './describe.js'
+import { gradlabError } from './errors.js'
 
 /*
  * Checks shared by every strategy's public methods. Messages follow one form:
@@ -7,7 +8,11 @@ import { describe, isThenable } from './describe.js'
 
 export function checkFunction(label: string, name: string, fn: unknown): void {
   if (typeof fn !== 'function') {
-    throw new TypeError(`${label}: ${name} must be a function (m, x) => ..., got ${describe(fn)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_FUNCTION',
+      `${label}: ${name} must be a function (m, x) => ..., got ${describe(fn)}.`,
+    )
   }
 }
 
@@ -15,7 +20,11 @@ export function checkFunction(label: string, name: string, fn: unknown): void {
 export function checkScalarPoint(label: string, x: unknown): number {
   if (typeof x === 'number') return x
   const hint = isArrayLike(x) ? ' For a function of several inputs, use gradient(f, x).' : ''
-  throw new TypeError(`${label}: x must be a number, got ${describe(x)}.${hint}`)
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_POINT',
+    `${label}: x must be a number, got ${describe(x)}.${hint}`,
+  )
 }
 
 function isArrayLike(x: unknown): x is ArrayLike<unknown> {
@@ -30,18 +39,28 @@ export function toVector(label: string, name: string, x: unknown): Float64Array 
   if (!isArrayLike(x)) {
     const hint =
       typeof x === 'number' ? ` For a function of one number, use derivative(g, ${x}).` : ''
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_POINT',
       `${label}: ${name} must be an array or typed array of numbers, got ${describe(x)}.${hint}`,
     )
   }
   if (x instanceof BigInt64Array || x instanceof BigUint64Array) {
-    throw new TypeError(`${label}: ${name} must hold numbers, got ${describe(x)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_POINT',
+      `${label}: ${name} must hold numbers, got ${describe(x)}.`,
+    )
   }
   const out = new Float64Array(x.length)
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]
     if (typeof xi !== 'number') {
-      throw new TypeError(`${label}: ${name}[${i}] must be a number, got ${describe(xi)}.`)
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_INVALID_POINT',
+        `${label}: ${name}[${i}] must be a number, got ${describe(xi)}.`,
+      )
     }
     out[i] = xi
   }
@@ -56,7 +75,9 @@ export function checkLength(
   what: string,
 ): void {
   if (vector.length !== expected) {
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_LENGTH_MISMATCH',
       `${label}: ${name} has length ${vector.length} but must have length ${expected} (${what}).`,
     )
   }
@@ -65,12 +86,16 @@ export function checkLength(
 /** Rejects results that can never be a scalar value: Promises and arrays. */
 export function checkScalarResult(label: string, name: string, result: unknown): void {
   if (isThenable(result)) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_ASYNC_FUNCTION',
       `${label}: ${name} returned a Promise; gradlab differentiates synchronous functions only. Remove async/await from ${name}.`,
     )
   }
   if (Array.isArray(result) || ArrayBuffer.isView(result)) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_RESULT',
       `${label}: ${name} returned ${describe(result)}; use jacobian, jvp or vjp for vector-valued functions.`,
     )
   }
@@ -87,11 +112,15 @@ export function checkVectorResult(
     return result
   }
   if (isThenable(result)) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_ASYNC_FUNCTION',
       `${label}: ${name} returned a Promise; gradlab differentiates synchronous functions only. Remove async/await from ${name}.`,
     )
   }
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${name} must return an array of outputs, got ${describe(result)}. For a scalar function, use gradient; or return [value].`,
   )
 }
@@ -104,7 +133,9 @@ export function checkVectorResult(
 function checkNoHoles(label: string, name: string, outputs: readonly unknown[]): void {
   for (let i = 0; i < outputs.length; i++) {
     if (outputs[i] === undefined && !(i in outputs)) {
-      throw new TypeError(
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
         `${label}: ${name} returned an array with a hole at index ${i}; return a value (or 0) for every output.`,
       )
     }
@@ -113,7 +144,9 @@ function checkNoHoles(label: string, name: string, outputs: readonly unknown[]):
 
 export function badOutput(label: string, name: string, value: unknown, index?: number): TypeError {
   const where = index === undefined ? `${name} returned` : `${name} returned, at output ${index},`
-  return new TypeError(
+  return gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${where} ${describe(value)}; it must return values made by the ops it was given (m) or plain numbers.`,
   )
 }
@@ -125,7 +158,9 @@ export function checkOutputCount(
   expected: number,
 ): void {
   if (count !== expected) {
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_OUTPUT_LENGTH_CHANGED',
       `${label}: ${name} returned ${count} outputs on one evaluation and ${expected} on another; its output length must not depend on x.`,
     )
   }

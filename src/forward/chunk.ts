@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { invalidOption } from '../core/errors.js'
 import { optionsOf } from '../core/options.js'
 
 /** Options of forward mode's `gradient`, `valueAndGradient`, `jacobian` and `vjp`. */
@@ -39,7 +40,7 @@ export function chunkSizeOption(label: string, options: unknown): number | undef
   if (chunkSize === undefined) return undefined
   if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1) {
     const message = `${label}: options.chunkSize must be a positive integer, got ${describe(chunkSize)}.`
-    throw typeof chunkSize === 'number' ? new RangeError(message) : new TypeError(message)
+    throw invalidOption(chunkSize, message)
   }
   return chunkSize
 }

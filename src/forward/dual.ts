@@ -1,3 +1,4 @@
+import { gradlabError } from '../core/errors.js'
 import { refuseNumberConversion } from '../core/primitive.js'
 import { storedTangents } from './tangents.js'
 
@@ -48,7 +49,9 @@ export class Dual {
   get tangents(): Float64Array {
     const tangents = storedTangents(this.pass, this.offset)
     if (tangents === undefined) {
-      throw new TypeError(
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_FOREIGN_VALUE',
         `Dual: the forward pass that made this dual (value ${this.value}) has ended, and its tangents were kept only while it ran. Read derivatives from the result of forward's methods.`,
       )
     }

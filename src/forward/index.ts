@@ -1,3 +1,4 @@
+import { noOptions } from '../core/options.js'
 import { type JvpResult, transposeTimes } from '../core/strategy.js'
 import {
   checkFunction,
@@ -107,8 +108,9 @@ function jacobianAndValue(label: string, F: VectorFn, x: Float64Array, chunkSize
  */
 export const forward: ForwardStrategy = {
   name: 'forward',
-  derivative(g: UnivariateFn, xv: number): number {
+  derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
     const label = 'forward.derivative'
+    noOptions(label, 2, extra)
     checkFunction(label, 'g', g)
     const x = checkScalarPoint(label, xv)
     let derivative = 0
@@ -129,8 +131,9 @@ export const forward: ForwardStrategy = {
     const x = toVector(label, 'x', xs)
     return jacobianAndValue(label, forAnyPoint(F), x, chunkSizeOption(label, options)).rows
   },
-  jvp(F, xs, vs): JvpResult {
+  jvp(F, xs, vs, ...extra: unknown[]): JvpResult {
     const label = 'forward.jvp'
+    noOptions(label, 3, extra)
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
     const v = toVector(label, 'v', vs)

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import { CUSTOM } from '../ops/custom-rule.js'
 import {
   BINARY_OPS,
@@ -27,11 +28,15 @@ import {
 export function dual(context: ForwardContext, op: string, a: unknown): Dual {
   if (a instanceof Dual && a.pass === context.pass) return a
   if (a instanceof Dual) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_FOREIGN_VALUE',
       `${context.label}: ${op} received a dual number from another forward pass (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.`,
     )
   }
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_OPERAND',
     `${context.label}: ${op} received ${describe(a)}; expected a value made by these ops or a plain number.`,
   )
 }

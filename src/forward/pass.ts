@@ -1,3 +1,4 @@
+import { gradlabError } from '../core/errors.js'
 import { badOutput } from '../core/validate.js'
 import { Dual } from './dual.js'
 import { context, NO_TANGENTS, reserve } from './tangents.js'
@@ -64,7 +65,9 @@ export function output(label: string, name: string, r: unknown, index?: number):
   if (typeof r === 'number') return new Dual(r, context.pass, NO_TANGENTS)
   if (r instanceof Dual && r.pass === context.pass) return r
   if (r instanceof Dual) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_FOREIGN_VALUE',
       `${label}: ${name} returned a dual number from another forward pass (kept from an earlier call); return values computed in this call.`,
     )
   }

@@ -1,3 +1,4 @@
+import { gradlabError } from '../core/errors.js'
 import { forward } from '../forward/index.js'
 import { numeric } from '../numeric/index.js'
 import { DEFAULT_RELATIVE_STEP } from '../numeric/step.js'
@@ -33,7 +34,9 @@ export const asVector =
 /** A gradient is of a scalar f: refuses one for a vector F, once F's outputs are known. */
 function checkGradientOf(s: Settings, shape: Shape, outputs: number): void {
   if (s.own.includes('gradient') && !shape.scalar) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
       `gradcheck: options.gradient is the gradient of a scalar f, but f returned an array of ${outputs} outputs. For a vector function, pass options.vjp or options.jvp.`,
     )
   }

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import type { Own, OwnDerivatives } from './options.js'
 
 /*
@@ -26,13 +27,17 @@ function numbersOf(name: Own, result: unknown, length: number): Float64Array {
     Array.isArray(result) || (ArrayBuffer.isView(result) && !(result instanceof DataView))
   if (!isArray || result instanceof BigInt64Array || result instanceof BigUint64Array) {
     const hint = typeof result === 'number' ? ' Return it in an array, even for one entry.' : ''
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_RESULT',
       `gradcheck: ${CALL[name]} must return an array or typed array of numbers, got ${describe(result)}.${hint}`,
     )
   }
   const r = result as ArrayLike<unknown>
   if (r.length !== length) {
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_LENGTH_MISMATCH',
       `gradcheck: ${CALL[name]} returned ${r.length} number${r.length === 1 ? '' : 's'} but must return ${length} (${WHAT[name]}).`,
     )
   }
@@ -40,7 +45,11 @@ function numbersOf(name: Own, result: unknown, length: number): Float64Array {
   for (let i = 0; i < length; i++) {
     const ri = r[i]
     if (typeof ri !== 'number') {
-      throw new TypeError(`gradcheck: ${CALL[name]}[${i}] must be a number, got ${describe(ri)}.`)
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
+        `gradcheck: ${CALL[name]}[${i}] must be a number, got ${describe(ri)}.`,
+      )
     }
     out[i] = ri
   }

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError, invalidOption } from '../core/errors.js'
 import { optionsOf } from '../core/options.js'
 
 /**
@@ -120,7 +121,7 @@ function tolerance(name: 'rtol' | 'atol', value: unknown): number {
   if (value === undefined) return DEFAULTS[name]
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
     const message = `gradcheck: options.${name} must be a non-negative finite number (got ${describe(value)}). Pass a tolerance such as ${DEFAULTS[name]}, or leave it out for that default.`
-    throw typeof value === 'number' ? new RangeError(message) : new TypeError(message)
+    throw invalidOption(value, message)
   }
   return value
 }
@@ -131,18 +132,22 @@ export function settings(options: unknown): Settings {
   if (given === undefined) return DEFAULTS
   const { rtol, atol, fast = false, seed = 0 } = given
   if (typeof fast !== 'boolean') {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
       `gradcheck: options.fast must be a boolean (got ${describe(fast)}). Pass true or false.`,
     )
   }
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
     const message = `gradcheck: options.seed must be an integer (got ${describe(seed)}). Pass the seed of a check to replay it.`
-    throw typeof seed === 'number' ? new RangeError(message) : new TypeError(message)
+    throw invalidOption(seed, message)
   }
   const own = (['gradient', 'vjp', 'jvp'] as const).filter((name) => given[name] !== undefined)
   for (const name of own) {
     if (typeof given[name] !== 'function') {
-      throw new TypeError(
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_INVALID_FUNCTION',
         `gradcheck: options.${name} must be a function ${SIGNATURES[name]} (got ${describe(given[name])}). Pass your own ${name}, or leave it out to check gradlab's.`,
       )
     }

@@ -1,3 +1,4 @@
+import { gradlabError } from '../core/errors.js'
 import { type CentralDifference, RichardsonTableau } from './richardson.js'
 import { type Scheme, stepFor } from './step.js'
 
@@ -122,7 +123,9 @@ export class Differences {
   /** The distance the point moved, which a step below the spacing of doubles at x leaves at 0. */
   private checkedWidth(width: number, h: number): number {
     if (width !== 0) return width
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_STEP_TOO_SMALL',
       `${this.settings.label}: the step ${h} is too small to move x in floating point (x + h == x), so the difference quotient would be 0 / 0. Use a step of at least about 1e-15 max(1, |x|), or the default.`,
     )
   }

@@ -1,3 +1,5 @@
+import { gradlabError } from '../core/errors.js'
+
 /*
  * Ridders' method (Numerical Recipes, 3rd ed., section 5.7, routine dfridr):
  * central differences at steps h, h / c, h / c^2, ... form the first row of a
@@ -97,7 +99,9 @@ export class RichardsonTableau {
       const d = into[k] as number
       // A derivative NaN or infinite at every step is left so, as IEEE arithmetic makes it elsewhere.
       if ((this.best[k] as number) <= SETTLED || !Number.isFinite(d)) continue
-      throw new RangeError(
+      throw gradlabError(
+        RangeError,
+        'ERR_GRADLAB_NOT_CONVERGED',
         `${this.label}: Richardson extrapolation did not settle (relative error estimate ${(this.best[k] as number).toExponential(1)} for a derivative of about ${d}, from first steps ${h} down to ${step * RESTART_SHRINK}); the function may not be smooth within the step of x. Pass a smaller options.step, or use scheme 'central'.`,
       )
     }

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError, invalidOption } from '../core/errors.js'
 import { optionsOf } from '../core/options.js'
 import type { Settings } from './differences.js'
 
@@ -73,13 +74,15 @@ export function settings(label: string, options: NumericOptions | undefined): Se
   if (given === undefined) return { scheme: 'central', step: undefined, label }
   const { scheme = 'central', step } = given
   if (scheme !== 'central' && scheme !== 'forward' && scheme !== 'richardson') {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
       `${label}: options.scheme must be 'central', 'forward' or 'richardson', got ${describe(scheme)}. Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
     )
   }
   if (step !== undefined && !(typeof step === 'number' && step > 0 && Number.isFinite(step))) {
     const message = `${label}: options.step must be a positive finite number, got ${describe(step)}.`
-    throw typeof step === 'number' ? new RangeError(message) : new TypeError(message)
+    throw invalidOption(step, message)
   }
   return { scheme, step, label }
 }

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import type { BlockOutput, CustomBinary, CustomBlock, CustomUnary } from './custom-rule.js'
 
 /*
@@ -14,7 +15,9 @@ export function notANumber(
   rule: string,
   r: unknown,
 ): TypeError {
-  return new TypeError(
+  return gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${op.name}: ${rule} returned ${describe(r)}; it must return a number (a plain number, or one computed with the ops m it is given).`,
   )
 }
@@ -22,7 +25,9 @@ export function notANumber(
 /** `r`, the value a custom op's `value` returned, if it is a number. */
 export function customValue(label: string, op: CustomUnary | CustomBinary, r: unknown): number {
   if (typeof r === 'number') return r
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${op.name}: value returned ${describe(r)}; it must return a number.`,
   )
 }
@@ -61,7 +66,9 @@ function blockNumbers(
   if (typeof r === 'number' && scalar !== false) return [r]
   const numbers = scalar === true ? null : numbersOf(r)
   if (numbers !== null && (count === undefined || numbers.length === count)) return numbers
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${op.name}: ${what} returned ${describe(r)}; it must return ${shape}.`,
   )
 }
@@ -83,7 +90,9 @@ export function blockJvp(
 ): number[] {
   const jvp = op.rule.jvp
   if (jvp === undefined) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_NO_JVP',
       `${label}: ${op.name} is a block with no JVP, so derivatives cannot be pushed forward through it. Give defineBlock a jvp, or use reverse.gradient or reverse.vjp, which call its vjp.`,
     )
   }
@@ -103,7 +112,9 @@ export function blockVjp(
   const r = op.rule.vjp(xs.slice(), out, cotangent)
   const numbers = numbersOf(r)
   if (numbers !== null && numbers.length === xs.length) return numbers
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_RESULT',
     `${label}: ${op.name}: vjp returned ${describe(r)}; it must return an array of ${xs.length} numbers, one per input.`,
   )
 }

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import {
   type BlockOutput,
   type BlockRule,
@@ -29,32 +30,48 @@ function handlersOf<T>(m: Ops<T>, op: string): CustomOps<T> {
       ? (m as unknown as { [CUSTOM]?: CustomOps<T> })[CUSTOM]
       : undefined
   if (custom !== undefined) return custom
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_OPERAND',
     `${op}: its first argument must be the ops m that a strategy passed to your function (or plain), got ${describe(m)}. Call ${op}(m, ...) with your function's m.`,
   )
 }
 
 function checkName(definer: string, name: unknown): asserts name is string {
   if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`${definer}: the name must be a non-empty string, got ${describe(name)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_DEFINITION',
+      `${definer}: the name must be a non-empty string, got ${describe(name)}.`,
+    )
   }
 }
 
 function checkRules(definer: string, name: string, spec: unknown, fns: readonly string[]): void {
   if (typeof spec !== 'object' || spec === null) {
-    throw new TypeError(`${definer}: ${name}: the rules must be an object, got ${describe(spec)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_DEFINITION',
+      `${definer}: ${name}: the rules must be an object, got ${describe(spec)}.`,
+    )
   }
   const rules = spec as Record<string, unknown>
   for (const key of fns) {
     const optional = key.endsWith('?')
     const fn = rules[optional ? key.slice(0, -1) : key]
     if (typeof fn === 'function' || (optional && fn === undefined)) continue
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_DEFINITION',
       `${definer}: ${name}: ${key.replace('?', '')} must be a function, got ${describe(fn)}.`,
     )
   }
   if (rules.math !== undefined && typeof rules.math !== 'string') {
-    throw new TypeError(`${definer}: ${name}: math must be a string, got ${describe(rules.math)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_DEFINITION',
+      `${definer}: ${name}: math must be a string, got ${describe(rules.math)}.`,
+    )
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import { blockValue, customValue } from './custom-results.js'
 import { CUSTOM, type CustomOps } from './custom-rule.js'
 import { BINARY_OPS, UNARY_OPS } from './names.js'
@@ -14,7 +15,14 @@ export interface OpsContext {
 /** `a` if it is a number; otherwise a TypeError naming the call and the op. */
 export function checked(context: OpsContext, op: string, a: unknown): number {
   if (typeof a === 'number') return a
-  throw new TypeError(
+  // An object here is most often a value of another strategy's ops.
+  const code =
+    typeof a === 'object' && a !== null
+      ? 'ERR_GRADLAB_FOREIGN_VALUE'
+      : 'ERR_GRADLAB_INVALID_OPERAND'
+  throw gradlabError(
+    TypeError,
+    code,
     `${context.label}: ${op} received ${describe(a)}, but these ops compute with plain numbers. A value made by another strategy's ops cannot be used here.`,
   )
 }
@@ -76,7 +84,11 @@ function plainCustomOps(context: OpsContext): CustomOps<number> {
 
 export function checkArray(context: OpsContext, op: string, xs: unknown): void {
   if (!Array.isArray(xs)) {
-    throw new TypeError(`${context.label}: ${op} expects an array, got ${describe(xs)}.`)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPERAND',
+      `${context.label}: ${op} expects an array, got ${describe(xs)}.`,
+    )
   }
 }
 
@@ -88,7 +100,9 @@ export function checkSameLength(
   checkArray(context, 'dot', xs)
   checkArray(context, 'dot', ys)
   if (xs.length !== ys.length) {
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_LENGTH_MISMATCH',
       `${context.label}: dot received arrays of lengths ${xs.length} and ${ys.length}; they must have the same length.`,
     )
   }

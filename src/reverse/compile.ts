@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
-import { optionsOf } from '../core/options.js'
+import { gradlabError } from '../core/errors.js'
+import { noOptions, optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import type { ScalarFn } from '../ops/types.js'
@@ -76,11 +77,13 @@ class Compiled implements CompiledGradient {
     this.recordAt(x0)
   }
 
-  gradient(x: ArrayLike<number>): Float64Array {
+  gradient(x: ArrayLike<number>, ...extra: unknown[]): Float64Array {
+    noOptions('reverse.compiled.gradient', 1, extra)
     return this.evaluate('reverse.compiled.gradient', x).gradient
   }
 
-  valueAndGradient(x: ArrayLike<number>): ValueAndGradient {
+  valueAndGradient(x: ArrayLike<number>, ...extra: unknown[]): ValueAndGradient {
+    noOptions('reverse.compiled.valueAndGradient', 1, extra)
     return this.evaluate('reverse.compiled.valueAndGradient', x)
   }
 
@@ -92,7 +95,9 @@ class Compiled implements CompiledGradient {
     if (changed >= 0) {
       if (this.onValueChange === 'throw') {
         const { reads } = this.program
-        throw new RangeError(
+        throw gradlabError(
+          RangeError,
+          'ERR_GRADLAB_VALUE_CHANGED',
           `${label}: the function read a value with m.value that is ${this.replay.values[reads[changed] as number]} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
         )
       }
@@ -166,7 +171,9 @@ export function compile(
   const { onValueChange = 'rerecord' } = given ?? {}
   if (onValueChange !== 'rerecord' && onValueChange !== 'throw') {
     const got = typeof onValueChange === 'string' ? onValueChange : describe(onValueChange)
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
       `${label}: options.onValueChange must be 'rerecord' or 'throw', got ${got}. Use 'rerecord' (the default) to record f again where a value it read changes, or 'throw' to be told instead.`,
     )
   }

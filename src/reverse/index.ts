@@ -1,3 +1,4 @@
+import { noOptions } from '../core/options.js'
 import type { Strategy } from '../core/strategy.js'
 import { checkFunction, checkLength, checkScalarPoint, toVector } from '../core/validate.js'
 import { forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
@@ -69,8 +70,9 @@ export interface ReverseStrategy extends Strategy {
 export const reverse: ReverseStrategy = {
   name: 'reverse',
   compile: (f, x0, options) => compile(forAnyPoint(f), x0, options),
-  derivative(g: UnivariateFn, xv: number): number {
+  derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
     const label = 'reverse.derivative'
+    noOptions(label, 2, extra)
     checkFunction(label, 'g', g)
     const x = checkScalarPoint(label, xv)
     return record(label, Float64Array.of(x), ([input], tape) => {
@@ -78,10 +80,17 @@ export const reverse: ReverseStrategy = {
       return pullback(tape, [out], [1], 1)[0] as number
     })
   },
-  gradient: (f, x) => valueAndGradient('reverse.gradient', forAnyPoint(f), x).gradient,
-  valueAndGradient: (f, x) => valueAndGradient('reverse.valueAndGradient', forAnyPoint(f), x),
-  jacobian(F, xs) {
+  gradient(f, x, ...extra: unknown[]) {
+    noOptions('reverse.gradient', 2, extra)
+    return valueAndGradient('reverse.gradient', forAnyPoint(f), x).gradient
+  },
+  valueAndGradient(f, x, ...extra: unknown[]) {
+    noOptions('reverse.valueAndGradient', 2, extra)
+    return valueAndGradient('reverse.valueAndGradient', forAnyPoint(f), x)
+  },
+  jacobian(F, xs, ...extra: unknown[]) {
     const label = 'reverse.jacobian'
+    noOptions(label, 2, extra)
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
     return record(label, x, (inputs, tape) => {
@@ -90,8 +99,9 @@ export const reverse: ReverseStrategy = {
       return outs.map((out) => pullback(tape, [out], [1], x.length))
     })
   },
-  jvp(F, xs, vs) {
+  jvp(F, xs, vs, ...extra: unknown[]) {
     const label = 'reverse.jvp'
+    noOptions(label, 3, extra)
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
     const v = toVector(label, 'v', vs)
@@ -108,8 +118,9 @@ export const reverse: ReverseStrategy = {
       }
     })
   },
-  vjp(F, xs, us) {
+  vjp(F, xs, us, ...extra: unknown[]) {
     const label = 'reverse.vjp'
+    noOptions(label, 3, extra)
     checkFunction(label, 'F', F)
     const x = toVector(label, 'x', xs)
     const u = toVector(label, 'u', us)

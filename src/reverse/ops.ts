@@ -1,4 +1,5 @@
 import { describe } from '../core/describe.js'
+import { gradlabError } from '../core/errors.js'
 import { CUSTOM } from '../ops/custom-rule.js'
 import {
   type BinaryName,
@@ -69,11 +70,15 @@ export function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVa
  */
 function refuse(context: ReverseContext, op: string, a: unknown): never {
   if (a instanceof TapeVar) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_FOREIGN_VALUE',
       `${context.label}: ${op} received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.`,
     )
   }
-  throw new TypeError(
+  throw gradlabError(
+    TypeError,
+    'ERR_GRADLAB_INVALID_OPERAND',
     `${context.label}: ${op} received ${describe(a)}; expected a value made by these ops or a plain number.`,
   )
 }

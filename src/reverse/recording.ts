@@ -1,3 +1,4 @@
+import { gradlabError } from '../core/errors.js'
 import { badOutput, checkScalarResult, checkVectorResult } from '../core/validate.js'
 import type { VectorFn } from '../ops/types.js'
 import { createTapeOps, type ReverseContext } from './ops.js'
@@ -59,7 +60,9 @@ export function output(label: string, name: string, r: unknown, index?: number):
   if (typeof r === 'number') return new TapeVar(r, -1, context.session)
   if (r instanceof TapeVar && r[SESSION] === context.session) return r
   if (r instanceof TapeVar) {
-    throw new TypeError(
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_FOREIGN_VALUE',
       `${label}: ${name} returned a variable recorded in another evaluation (kept from an earlier call); return values computed in this call.`,
     )
   }

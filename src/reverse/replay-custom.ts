@@ -1,3 +1,4 @@
+import { gradlabError, internalError } from '../core/errors.js'
 import { binaryPartial, unaryPartial } from '../ops/custom-partials.js'
 import { blockValue, blockVjp, customValue } from '../ops/custom-results.js'
 import type { BlockCall, Program } from './program.js'
@@ -30,7 +31,7 @@ export function forwardCall(
 ): void {
   const op = program.callees.get(i)
   if (op === undefined || !('kind' in op)) {
-    throw new Error(`gradlab internal error: instruction ${i} calls no custom op`)
+    throw internalError(`instruction ${i} calls no custom op`)
   }
   const { args, constants } = program
   const start = startOf(program, i)
@@ -53,7 +54,7 @@ export function forwardCall(
 function blockCall(program: Program, i: number): BlockCall {
   const call = program.callees.get(i)
   if (call !== undefined && 'first' in call) return call
-  throw new Error(`gradlab internal error: instruction ${i} is no block's output`)
+  throw internalError(`instruction ${i} is no block's output`)
 }
 
 /** The inputs' values of a block, from its first output's operands. */
@@ -81,7 +82,9 @@ export function forwardBlock(program: Program, i: number, node: number, values: 
   if (shape.scalar !== scalar || shape.outputs.length !== count) {
     const was = shapeOf(scalar, count)
     const now = shapeOf(shape.scalar, shape.outputs.length)
-    throw new RangeError(
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_VALUE_CHANGED',
       `${LABEL}: ${op.name}: value returned ${now} at this point but ${was} when the function was recorded. A block must return the same shape at every point; use reverse.gradient if it does not.`,
     )
   }

@@ -1,3 +1,4 @@
+import { internalError } from '../core/errors.js'
 import { BINARY_OPS, binaryRuleOf, numbers, UNARY_OPS, unaryRuleOf } from '../ops/index.js'
 import { BLOCK, CALL, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
 import { backwardBlock, forwardBlock, forwardCall } from './replay-custom.js'
@@ -147,8 +148,8 @@ const B = binaryRuleOf
 /** An op code the replay has no case for: an op added to the table needs one. */
 function missingCase(c: number): Error {
   const name = c < FIRST_BINARY ? UNARY_OPS[c] : BINARY_OPS[c - FIRST_BINARY]
-  return new Error(
-    `gradlab internal error: the compiled replay has no case for op code ${c} (${name}); add one to Replay.forward.`,
+  return internalError(
+    `the compiled replay has no case for op code ${c} (${name}); add one to Replay.forward.`,
   )
 }
 

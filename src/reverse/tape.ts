@@ -1,3 +1,4 @@
+import { internalError } from '../core/errors.js'
 import { grow } from '../core/grow.js'
 import { backwardBlock, blockTangent, type TapeBlock } from './blocks.js'
 
@@ -102,8 +103,7 @@ export class Tape {
 
   /** Adds an input node (only before any op is recorded) and returns its index. */
   input(): number {
-    if (this.edges !== 0)
-      throw new Error('gradlab internal error: an input was added after an op was recorded')
+    if (this.edges !== 0) throw internalError('an input was added after an op was recorded')
     this.inputs++
     return this.nodes++
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { forward, type Ops } from '../../src/index.js'
+import { gradlabErr } from '../helpers/errors.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: tests pass options the types forbid
 type Any = any
@@ -26,13 +27,17 @@ describe('forward options', () => {
         [Number.POSITIVE_INFINITY, 'the number Infinity'],
       ] as const) {
         expect(() => call({ chunkSize: bad })).toThrow(
-          new RangeError(
+          gradlabErr(
+            RangeError,
+            'ERR_GRADLAB_INVALID_OPTIONS',
             `forward.${name}: options.chunkSize must be a positive integer, got ${described}.`,
           ),
         )
       }
       expect(() => call({ chunkSize: '4' })).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_OPTIONS',
           `forward.${name}: options.chunkSize must be a positive integer, got a string ("4").`,
         ),
       )
@@ -40,7 +45,9 @@ describe('forward options', () => {
 
     it(`forward.${name}: options that are not an object are an error with an example`, () => {
       expect(() => call(4)).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_OPTIONS',
           `forward.${name}: options must be an object such as { chunkSize: 8 }, got the number 4.`,
         ),
       )

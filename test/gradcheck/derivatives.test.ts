@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gradcheck, type Ops } from '../../src/index.js'
+import { gradlabErr } from '../helpers/errors.js'
 
 /*
  * gradcheck on derivatives written by hand, at chosen points: the expected
@@ -207,61 +208,81 @@ describe('gradcheck refuses derivatives of the wrong shape, naming the option', 
     [
       'a gradient of a vector F',
       () => gradcheck(F, at, { gradient: () => [1, 2] }),
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPTIONS',
         'gradcheck: options.gradient is the gradient of a scalar f, but f returned an array of 3 outputs. For a vector function, pass options.vjp or options.jvp.',
       ),
     ],
     [
       'a gradient of the wrong length',
       () => gradcheck(f, point, { gradient: () => [1, 2] }),
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_LENGTH_MISMATCH',
         'gradcheck: options.gradient(x) returned 2 numbers but must return 3 (the gradient: one partial derivative df/dx_j per input).',
       ),
     ],
     [
       'a gradient that is a number',
       () => gradcheck(f, point, { gradient: () => 1 as never }),
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
         'gradcheck: options.gradient(x) must return an array or typed array of numbers, got the number 1. Return it in an array, even for one entry.',
       ),
     ],
     [
       'a gradient with a string in it',
       () => gradcheck(f, point, { gradient: () => [1, '2', 3] as never }),
-      new TypeError('gradcheck: options.gradient(x)[1] must be a number, got a string ("2").'),
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
+        'gradcheck: options.gradient(x)[1] must be a number, got a string ("2").',
+      ),
     ],
     [
       'a VJP of the length of the outputs rather than the inputs',
       () => gradcheck(F, at, { vjp: () => [1, 2, 3] }),
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_LENGTH_MISMATCH',
         'gradcheck: options.vjp(x, u) returned 3 numbers but must return 2 (u^T J: one entry per input).',
       ),
     ],
     [
       'a JVP of the length of the inputs rather than the outputs',
       () => gradcheck(F, at, { jvp: () => [1, 2] }),
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_LENGTH_MISMATCH',
         'gradcheck: options.jvp(x, v) returned 2 numbers but must return 3 (J v: one entry per output of F).',
       ),
     ],
     [
       'a JVP that returns nothing',
       () => gradcheck(F, at, { jvp: (() => undefined) as never }),
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
         'gradcheck: options.jvp(x, v) must return an array or typed array of numbers, got undefined.',
       ),
     ],
     [
       'a gradient that is not a function',
       () => gradcheck(f, point, { gradient: [1, 2, 3] as never }),
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_FUNCTION',
         "gradcheck: options.gradient must be a function (x) => gradient (got an array of length 3). Pass your own gradient, or leave it out to check gradlab's.",
       ),
     ],
     [
       'a misspelt option, which would otherwise check nothing of yours',
       () => gradcheck(f, point, { gradeint: byHand } as never),
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_UNKNOWN_OPTION',
         "gradcheck: unknown option 'gradeint'. Known options: atol, fast, gradient, jvp, rtol, seed, vjp.",
       ),
     ],

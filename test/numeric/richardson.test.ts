@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { numeric, type Ops, type UnivariateFn } from '../../src/index.js'
+import { gradlabErr } from '../helpers/errors.js'
 import { expectClose } from '../helpers/strategies.js'
 
 /*
@@ -94,7 +95,9 @@ describe("Richardson extrapolation (scheme: 'richardson')", () => {
 
   it('an unknown scheme is an error that names all three schemes and what each is for', () => {
     expect(() => numeric.derivative((m, x) => m.sin(x), 1, { scheme: 'ridders' as never })).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPTIONS',
         `numeric.derivative: options.scheme must be 'central', 'forward' or 'richardson', got a string ("ridders"). Use 'central' (the default) for about 1e-10 relative accuracy, 'forward' for fewer evaluations, or 'richardson' for about 1e-13 at 4 to 20 evaluations per input.`,
       ),
     )

@@ -12,6 +12,7 @@ import {
   type ScalarFn,
   TapeVar,
 } from '../../src/index.js'
+import { gradlabErr } from '../helpers/errors.js'
 import { expectClose, strategies, tolerance } from '../helpers/strategies.js'
 
 /*
@@ -230,15 +231,15 @@ describe('errors name the custom op', () => {
     const message =
       ': softsign: partial returned a string ("cos"); it must return a number (a plain number, or one computed with the ops m it is given).'
     expect(() => reverse.gradient((m, [x]) => bad(m, x), [1])).toThrow(
-      new TypeError(`reverse.gradient${message}`),
+      gradlabErr(TypeError, 'ERR_GRADLAB_INVALID_RESULT', `reverse.gradient${message}`),
     )
     expect(() => forward.derivative((m, x) => bad(m, x), 1)).toThrow(
-      new TypeError(`forward.derivative${message}`),
+      gradlabErr(TypeError, 'ERR_GRADLAB_INVALID_RESULT', `forward.derivative${message}`),
     )
     const compiled = reverse.compile((m, [x]) => m.mul(x, 2), [1])
     expect(compiled.gradient([2])).toEqual(Float64Array.of(2))
     expect(() => reverse.compile((m, [x]) => bad(m, x), [1])).toThrow(
-      new TypeError(`reverse.compile${message}`),
+      gradlabErr(TypeError, 'ERR_GRADLAB_INVALID_RESULT', `reverse.compile${message}`),
     )
   })
 
@@ -257,7 +258,9 @@ describe('errors name the custom op', () => {
     const bad = defineUnary('halfOf', { value: () => 'half' as Any, partial: () => 0.5 })
     for (const s of strategies) {
       expect(() => s.derivative((m, x) => bad(m, x), 1)).toThrow(
-        new TypeError(
+        gradlabErr(
+          TypeError,
+          'ERR_GRADLAB_INVALID_RESULT',
           `${s.name}.derivative: halfOf: value returned a string ("half"); it must return a number.`,
         ),
       )
@@ -286,7 +289,9 @@ describe('errors name the custom op', () => {
       [1],
     )
     expect(() => reverse.gradient((m) => softsign(m, kept as never), [1])).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_FOREIGN_VALUE',
         'reverse.gradient: softsign received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.',
       ),
     )
@@ -294,7 +299,9 @@ describe('errors name the custom op', () => {
       /^reverse\.gradient: logsumexp received a variable recorded in another evaluation/,
     )
     expect(() => forward.gradient((m) => softsign(m, 'x' as never), [1])).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPERAND',
         'forward.gradient: softsign received a string ("x"); expected a value made by these ops or a plain number.',
       ),
     )
@@ -302,7 +309,9 @@ describe('errors name the custom op', () => {
 
   it('an m that is not a strategy’s ops is a TypeError saying which m to pass', () => {
     expect(() => softsign({} as Any, 1)).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPERAND',
         "softsign: its first argument must be the ops m that a strategy passed to your function (or plain), got an object. Call softsign(m, ...) with your function's m.",
       ),
     )
@@ -312,9 +321,11 @@ describe('errors name the custom op', () => {
     const message =
       ': logsumexp is a block with no JVP, so derivatives cannot be pushed forward through it. Give defineBlock a jvp, or use reverse.gradient or reverse.vjp, which call its vjp.'
     const fn = <T>(m: Ops<T>, x: readonly T[]) => logsumexpNoJvp(m, x)
-    expect(() => forward.gradient(fn, [1, 2])).toThrow(new TypeError(`forward.gradient${message}`))
+    expect(() => forward.gradient(fn, [1, 2])).toThrow(
+      gradlabErr(TypeError, 'ERR_GRADLAB_NO_JVP', `forward.gradient${message}`),
+    )
     expect(() => reverse.jvp((m, x) => [fn(m, x)], [1, 2], [1, 0])).toThrow(
-      new TypeError(`reverse.jvp${message}`),
+      gradlabErr(TypeError, 'ERR_GRADLAB_NO_JVP', `reverse.jvp${message}`),
     )
     // Reverse mode needs only the vjp.
     expect(reverse.gradient(fn, [0, 0])).toEqual(Float64Array.of(0.5, 0.5))
@@ -323,7 +334,9 @@ describe('errors name the custom op', () => {
   it('a vjp of the wrong length, and a block value of another shape when replayed, name the block', () => {
     const short = defineBlock('solver', { value: (xs) => xs[0] ?? 0, vjp: () => [1] })
     expect(() => reverse.gradient((m, x) => short(m, x), [1, 2])).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_RESULT',
         'reverse.gradient: solver: vjp returned an array of length 1; it must return an array of 2 numbers, one per input.',
       ),
     )
@@ -333,7 +346,9 @@ describe('errors name the custom op', () => {
     })
     const compiled = reverse.compile((m, x) => m.sum(ragged(m, x)), [1])
     expect(() => compiled.gradient([-1])).toThrow(
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_VALUE_CHANGED',
         'reverse.compiled: ragged: value returned an array of 1 number at this point but an array of 2 numbers when the function was recorded. A block must return the same shape at every point; use reverse.gradient if it does not.',
       ),
     )
@@ -341,13 +356,25 @@ describe('errors name the custom op', () => {
 
   it('defining an op without its rules is a TypeError naming the op and the rule', () => {
     expect(() => defineUnary('softsign', { value: Math.sin } as Any)).toThrow(
-      new TypeError('defineUnary: softsign: partial must be a function, got undefined.'),
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_DEFINITION',
+        'defineUnary: softsign: partial must be a function, got undefined.',
+      ),
     )
     expect(() => defineBinary('', {} as Any)).toThrow(
-      new TypeError('defineBinary: the name must be a non-empty string, got a string ("").'),
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_DEFINITION',
+        'defineBinary: the name must be a non-empty string, got a string ("").',
+      ),
     )
     expect(() => defineBlock('logsumexp', { value: lse } as Any)).toThrow(
-      new TypeError('defineBlock: logsumexp: vjp must be a function, got undefined.'),
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_DEFINITION',
+        'defineBlock: logsumexp: vjp must be a function, got undefined.',
+      ),
     )
   })
 })

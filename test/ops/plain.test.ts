@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { forward, plain, reverse } from '../../src/index.js'
 import { BINARY_OPS, UNARY_OPS } from '../../src/ops/names.js'
 import { numbers } from '../../src/ops/plain.js'
+import { gradlabErr } from '../helpers/errors.js'
 
 /*
  * The plain-number ops: `plain` (checked, public) evaluates a generic
@@ -30,7 +31,9 @@ describe('plain and numbers compute the value rules of the table', () => {
 
   it('plain names itself in its errors', () => {
     expect(() => plain.sin('x' as never)).toThrow(
-      new TypeError(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPERAND',
         'plain: sin received a string ("x"), but these ops compute with plain numbers. A value made by another strategy\'s ops cannot be used here.',
       ),
     )

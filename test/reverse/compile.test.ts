@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BINARY_OPS, type Ops, reverse, type ScalarFn, UNARY_OPS } from '../../src/index.js'
+import { gradlabErr } from '../helpers/errors.js'
 
 /*
  * reverse.compile records a function once and replays the recording at new
@@ -259,7 +260,9 @@ describe('control flow that depends on x is never replayed on the wrong branch',
     const compiled = reverse.compile(branchy, [1], { onValueChange: 'throw' })
     expect(compiled.gradient([1])[0]).toBe(2)
     expect(() => compiled.gradient([-2])).toThrow(
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_VALUE_CHANGED',
         "reverse.compiled.gradient: the function read a value with m.value that is -2 at this x but was 1 when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.",
       ),
     )
@@ -292,7 +295,9 @@ describe('bad input to compile and to a compiled gradient', () => {
       'reverse.compiled.valueAndGradient: x has length 1 but must have length 2',
     )
     expect(() => compiled.gradient([1, 2, 3])).toThrow(
-      new RangeError(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_LENGTH_MISMATCH',
         'reverse.compiled.gradient: x has length 3 but must have length 2 (the length the function was compiled for).',
       ),
     )

@@ -1,0 +1,122 @@
+/*
+ * Every error gradlab throws is a TypeError, RangeError or Error whose message
+ * names the call, and whose `code` says which mistake it was, as Node's errors
+ * do: a program branches on the code, a person reads the message. The codes
+ * are part of the API (a code is never renamed or reused within a major
+ * version); the messages may be reworded.
+ */
+
+/** One of the {@link ERROR_CODES}: the `code` of every error gradlab throws. */
+export type GradlabErrorCode =
+  | 'ERR_GRADLAB_INVALID_FUNCTION'
+  | 'ERR_GRADLAB_INVALID_POINT'
+  | 'ERR_GRADLAB_LENGTH_MISMATCH'
+  | 'ERR_GRADLAB_ASYNC_FUNCTION'
+  | 'ERR_GRADLAB_INVALID_RESULT'
+  | 'ERR_GRADLAB_OUTPUT_LENGTH_CHANGED'
+  | 'ERR_GRADLAB_INVALID_OPTIONS'
+  | 'ERR_GRADLAB_UNKNOWN_OPTION'
+  | 'ERR_GRADLAB_INVALID_OPERAND'
+  | 'ERR_GRADLAB_FOREIGN_VALUE'
+  | 'ERR_GRADLAB_VALUE_AS_NUMBER'
+  | 'ERR_GRADLAB_STEP_TOO_SMALL'
+  | 'ERR_GRADLAB_NOT_CONVERGED'
+  | 'ERR_GRADLAB_VALUE_CHANGED'
+  | 'ERR_GRADLAB_INVALID_DEFINITION'
+  | 'ERR_GRADLAB_NO_JVP'
+  | 'ERR_GRADLAB_INTERNAL'
+
+/**
+ * The stable codes of gradlab's errors, one per kind of mistake, each with
+ * what it means. docs/errors.md lists them with their error classes.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.ERR_GRADLAB_UNKNOWN_OPTION // => 'The options name a key the method does not have (often a misspelling).'
+ * ```
+ */
+export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.freeze({
+  ERR_GRADLAB_INVALID_FUNCTION: 'f, or an option that must be a function, is not a function.',
+  ERR_GRADLAB_INVALID_POINT:
+    'x, v or u is not a number or an array of numbers where one is expected.',
+  ERR_GRADLAB_LENGTH_MISMATCH:
+    'Arrays that must have the same length do not: v or u against x or the outputs, the two arrays of dot, or what a derivative of yours returned.',
+  ERR_GRADLAB_ASYNC_FUNCTION: 'f returned a Promise; gradlab differentiates synchronous functions.',
+  ERR_GRADLAB_INVALID_RESULT:
+    "f, a derivative of yours, or a custom op's rule returned something other than what it must: a value of the ops or a number, an array of them without holes.",
+  ERR_GRADLAB_OUTPUT_LENGTH_CHANGED: "A vector function's number of outputs changed with x.",
+  ERR_GRADLAB_INVALID_OPTIONS:
+    'The options are not an object, an option has a value of the wrong type (TypeError) or out of range (RangeError), or options were passed to a method that takes none.',
+  ERR_GRADLAB_UNKNOWN_OPTION:
+    'The options name a key the method does not have (often a misspelling).',
+  ERR_GRADLAB_INVALID_OPERAND:
+    "An op received something that is neither a number nor a value of the ops it belongs to (an array where dot expects one, a custom op's first argument not an ops object).",
+  ERR_GRADLAB_FOREIGN_VALUE:
+    'A value made by another strategy, another call or an enclosing call was used or returned; values of the ops are valid only inside the call that made them.',
+  ERR_GRADLAB_VALUE_AS_NUMBER:
+    'A value of the ops was used as a plain number (a comparison, or arithmetic with + - * /); read it with m.value.',
+  ERR_GRADLAB_STEP_TOO_SMALL: 'A finite-difference step does not move x in floating point.',
+  ERR_GRADLAB_NOT_CONVERGED: "Richardson extrapolation's error estimate did not settle.",
+  ERR_GRADLAB_VALUE_CHANGED:
+    "A compiled gradient met a value that differs from the recording's where the recording depends on it: a value read with m.value (with onValueChange 'throw'), or the shape a block returned.",
+  ERR_GRADLAB_INVALID_DEFINITION:
+    'defineUnary, defineBinary or defineBlock was given a bad name or bad rules.',
+  ERR_GRADLAB_NO_JVP:
+    'Derivatives were pushed forward through a block defined without a jvp (forward mode, or a jvp).',
+  ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
+})
+
+/** An error thrown by gradlab: a TypeError, RangeError or Error with a stable {@link GradlabErrorCode}. */
+export interface GradlabError extends Error {
+  /** Which mistake it was; stable across versions, unlike the message. */
+  readonly code: GradlabErrorCode
+}
+
+type ErrorKind = TypeErrorConstructor | RangeErrorConstructor | ErrorConstructor
+
+/** A `Kind` error with `message` and `code`, for gradlab's own throw sites. */
+export function gradlabError(
+  Kind: ErrorKind,
+  code: GradlabErrorCode,
+  message: string,
+): GradlabError {
+  const error = new Kind(message) as Error & { code: GradlabErrorCode }
+  error.code = code
+  return error
+}
+
+/**
+ * An invalid option's error: a RangeError when the value is a number of the
+ * wrong size, a TypeError when it is not a number at all.
+ */
+export function invalidOption(value: unknown, message: string): GradlabError {
+  return gradlabError(
+    typeof value === 'number' ? RangeError : TypeError,
+    'ERR_GRADLAB_INVALID_OPTIONS',
+    message,
+  )
+}
+
+/** A bug in gradlab itself, not in the caller's input. */
+export function internalError(message: string): GradlabError {
+  return gradlabError(Error, 'ERR_GRADLAB_INTERNAL', `gradlab internal error: ${message}`)
+}
+
+/**
+ * Whether `error` is one gradlab threw, optionally with the given `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   forward.gradient((m, x) => m.sum(x), [1, 2], { chunksize: 2 } as never)
+ * } catch (e) {
+ *   isGradlabError(e, 'ERR_GRADLAB_UNKNOWN_OPTION') // => true
+ * }
+ * ```
+ */
+export function isGradlabError(error: unknown, code?: GradlabErrorCode): error is GradlabError {
+  if (!(error instanceof Error)) return false
+  const actual = (error as { code?: unknown }).code
+  if (typeof actual !== 'string' || !Object.hasOwn(ERROR_CODES, actual)) return false
+  return code === undefined || actual === code
+}
