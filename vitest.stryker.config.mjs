@@ -20,6 +20,7 @@ export default mergeConfig(
         'test/install-git.test.ts',
         'test/examples.test.ts',
         'test/docs/**',
+        'test/source-scan.test.ts',
         'test/report.test.ts',
       ],
     },
