@@ -88,6 +88,11 @@ const misuses: readonly [string, ErrorConstructor, () => unknown][] = [
     () => defineUnary('', { value: Math.sin, partial: (m, a) => m.cos(a) }),
   ],
   ['ERR_GRADLAB_NO_JVP', TypeError, () => forward.gradient((m, x) => noJvp(m, x), [1, 2])],
+  [
+    'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
+    Error,
+    () => reverse.compile((m, x) => noJvp(m, x), [1, 2], { mode: 'generated' }),
+  ],
 ]
 
 const CODES = [
@@ -107,6 +112,7 @@ const CODES = [
   'ERR_GRADLAB_VALUE_CHANGED',
   'ERR_GRADLAB_INVALID_DEFINITION',
   'ERR_GRADLAB_NO_JVP',
+  'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
   'ERR_GRADLAB_INTERNAL',
 ]
 

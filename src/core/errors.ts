@@ -24,6 +24,7 @@ export type GradlabErrorCode =
   | 'ERR_GRADLAB_VALUE_CHANGED'
   | 'ERR_GRADLAB_INVALID_DEFINITION'
   | 'ERR_GRADLAB_NO_JVP'
+  | 'ERR_GRADLAB_CODEGEN_UNAVAILABLE'
   | 'ERR_GRADLAB_INTERNAL'
 
 /**
@@ -63,6 +64,8 @@ export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.fr
     'defineUnary, defineBinary or defineBlock was given a bad name or bad rules.',
   ERR_GRADLAB_NO_JVP:
     'Derivatives were pushed forward through a block defined without a jvp (forward mode, or a jvp).',
+  ERR_GRADLAB_CODEGEN_UNAVAILABLE:
+    "reverse.compile was asked for mode 'generated' where code cannot be generated (custom ops or blocks, or code generation from strings forbidden).",
   ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
 })
 

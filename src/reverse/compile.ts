@@ -4,6 +4,7 @@ import { noOptions, optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import type { ScalarFn } from '../ops/types.js'
+import { type Engine, Generated, generatable, generate } from './codegen.js'
 import { Program } from './program.js'
 import { ops, record, scalarOutput } from './recording.js'
 import { Replay } from './replay.js'
@@ -15,9 +16,19 @@ export interface CompileOptions {
    * comes out different at a new point, so that a branch may go the other
    * way: `'rerecord'` (default) records the function again at that point;
    * `'throw'` throws a RangeError. Either way no gradient of the wrong branch
-   * is returned. (NaN counts as equal to NaN.)
+   * is returned. Values are compared with Object.is: NaN is the same as NaN,
+   * and -0 differs from 0.
    */
   readonly onValueChange?: 'rerecord' | 'throw'
+  /**
+   * How the recording is replayed: `'generated'` as JavaScript generated for
+   * it (loops found in the recording become loops), `'interpreter'` by a
+   * loop over its instructions, `'auto'` (default) generated code where it
+   * can be made (no custom ops or blocks, code generation allowed, source
+   * under a size cap) and the interpreter otherwise. Both give the same
+   * numbers, bitwise; `compiled.mode` says which one runs.
+   */
+  readonly mode?: 'auto' | 'generated' | 'interpreter'
 }
 
 /**
@@ -32,6 +43,16 @@ export interface CompiledGradient {
   readonly inputs: number
   /** How many times the function has been recorded: 1, plus one per re-recording. */
   readonly recordings: number
+  /**
+   * How the current recording is replayed: `'generated'` (JavaScript made
+   * for it) or `'interpreter'`; see {@link CompileOptions.mode}.
+   * @example
+   * ```ts
+   * reverse.compile((m, x) => m.dot(x, x), [1, 2]).mode // => 'generated'
+   * reverse.compile((m, x) => m.dot(x, x), [1, 2], { mode: 'interpreter' }).mode // => 'interpreter'
+   * ```
+   */
+  readonly mode: 'generated' | 'interpreter'
   /**
    * The gradient of f at x, from the recording replayed at x: the same
    * numbers as `reverse.gradient(f, x)`.
@@ -57,13 +78,15 @@ export interface CompiledGradient {
   valueAndGradient(x: ArrayLike<number>): ValueAndGradient
 }
 
-const sameValue = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b))
+/** A pass whose generated source is longer than this is left to the interpreter (see codegen.ts). */
+const MAX_SOURCE = 40_000
 
 class Compiled implements CompiledGradient {
   recordings = 0
   readonly inputs: number
   private program = new Program()
-  private replay!: Replay
+  private replay!: Engine
+  mode: 'generated' | 'interpreter' = 'interpreter'
   /** The output's node, or -1 when the output is a constant. */
   private output = -1
   private constantOutput = 0
@@ -72,6 +95,7 @@ class Compiled implements CompiledGradient {
     private readonly f: ScalarFn,
     x0: Float64Array,
     private readonly onValueChange: 'rerecord' | 'throw',
+    private readonly requested: 'auto' | 'generated' | 'interpreter',
   ) {
     this.inputs = x0.length
     this.recordAt(x0)
@@ -126,9 +150,45 @@ class Compiled implements CompiledGradient {
       program,
     )
     this.program = program
-    this.replay = new Replay(program, this.inputs)
+    this.replay = this.engineFor(program)
     this.recordings++
     this.replay.forward(x)
+  }
+
+  /** The generated passes of a program, or the interpreter where they cannot be made or are not asked for. */
+  private engineFor(program: Program): Engine {
+    if (this.requested !== 'interpreter') {
+      const why = this.generatedOrWhyNot(program)
+      if (typeof why !== 'string') {
+        this.mode = 'generated'
+        return why
+      }
+      if (this.requested === 'generated') {
+        throw gradlabError(
+          Error,
+          'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
+          `reverse.compile: options.mode is 'generated', but ${why}. Use mode 'auto' to fall back to the interpreter.`,
+        )
+      }
+    }
+    this.mode = 'interpreter'
+    return new Replay(program, this.inputs)
+  }
+
+  private generatedOrWhyNot(program: Program): Generated | string {
+    if (!generatable(program)) return 'the recording calls a custom op or block'
+    const source = generate(
+      program,
+      this.inputs,
+      this.requested === 'generated' ? Infinity : MAX_SOURCE,
+    )
+    if (source === null) return 'the generated source would exceed the size cap'
+    try {
+      return new Generated(program, this.inputs, source)
+    } catch (error) {
+      if (error instanceof EvalError) return 'code generation from strings is not allowed here'
+      throw error
+    }
   }
 
   /** The position in `reads` of the first read value that differs now, or -1. */
@@ -136,7 +196,8 @@ class Compiled implements CompiledGradient {
     const { reads } = this.program
     for (let k = 0; k < reads.length; k += 2) {
       const now = this.replay.values[reads[k] as number] as number
-      if (!sameValue(now, reads[k + 1] as number)) return k
+      // Object.is: NaN is NaN, and -0 is not 0 (1 / x and atan2 tell them apart).
+      if (!Object.is(now, reads[k + 1] as number)) return k
     }
     return -1
   }
@@ -167,8 +228,8 @@ export function compile(
   const label = 'reverse.compile'
   checkFunction(label, 'f', f)
   const x = toVector(label, 'x0', x0)
-  const given = optionsOf(label, options, ['onValueChange'], "{ onValueChange: 'throw' }")
-  const { onValueChange = 'rerecord' } = given ?? {}
+  const given = optionsOf(label, options, ['onValueChange', 'mode'], "{ onValueChange: 'throw' }")
+  const { onValueChange = 'rerecord', mode = 'auto' } = given ?? {}
   if (onValueChange !== 'rerecord' && onValueChange !== 'throw') {
     const got = typeof onValueChange === 'string' ? onValueChange : describe(onValueChange)
     throw gradlabError(
@@ -177,5 +238,13 @@ export function compile(
       `${label}: options.onValueChange must be 'rerecord' or 'throw', got ${got}. Use 'rerecord' (the default) to record f again where a value it read changes, or 'throw' to be told instead.`,
     )
   }
-  return new Compiled(f, x, onValueChange)
+  if (mode !== 'auto' && mode !== 'generated' && mode !== 'interpreter') {
+    const got = typeof mode === 'string' ? mode : describe(mode)
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      `${label}: options.mode must be 'auto', 'generated' or 'interpreter', got ${got}. Use 'auto' (the default) for generated code where it can be made.`,
+    )
+  }
+  return new Compiled(f, x, onValueChange, mode)
 }

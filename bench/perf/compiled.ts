@@ -1,0 +1,294 @@
+/*
+ * A compiled gradient against the baselines a user has without gradlab: the
+ * function in plain JavaScript arithmetic (native f) and a gradient written
+ * by hand. Each workload is written as a user writes it (a for loop
+ * accumulating with m.add; the network with scalar ops or with dot).
+ *
+ *   npx tsx bench/perf/compiled.ts [--rounds 5] [--n 2000]
+ *
+ * Method: each side (native f, hand-written gradient, reverse.gradient, the
+ * compiled interpreter, the compiled generated code) is timed in its own
+ * fresh process, the sides alternating within each round; a ratio is the
+ * median over rounds of that round's ratio. With --side and --workload it
+ * times one side and prints seconds per call (the child's job).
+ */
+import { execFileSync } from 'node:child_process'
+import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
+import { argument, fmt, median, timePerCall } from './measure.js'
+
+const n = Number(argument('n', '2000'))
+const PI2 = 2 * Math.PI
+
+function point(size: number, seed: number): Float64Array {
+  return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * (i + 1) * 1.618) * 1.5)
+}
+
+const ackley = <T>(m: Ops<T>, x: readonly T[]): T => {
+  let squares: T | number = 0
+  let waves: T | number = 0
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i] as T
+    squares = m.add(squares, m.mul(xi, xi))
+    waves = m.add(waves, m.cos(m.mul(PI2, xi)))
+  }
+  const bowl = m.mul(-20, m.exp(m.mul(-0.2, m.sqrt(m.div(squares, x.length)))))
+  return m.add(m.sub(bowl, m.exp(m.div(waves, x.length))), 20 + Math.E)
+}
+
+function ackleyNative(x: Float64Array): number {
+  let squares = 0
+  let waves = 0
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i] as number
+    squares += xi * xi
+    waves += Math.cos(PI2 * xi)
+  }
+  const r = Math.sqrt(squares / x.length)
+  return -20 * Math.exp(-0.2 * r) - Math.exp(waves / x.length) + 20 + Math.E
+}
+
+function ackleyHand(x: Float64Array): Float64Array {
+  const len = x.length
+  let squares = 0
+  let waves = 0
+  for (let i = 0; i < len; i++) {
+    const xi = x[i] as number
+    squares += xi * xi
+    waves += Math.cos(PI2 * xi)
+  }
+  const r = Math.sqrt(squares / len)
+  const a = r === 0 ? 0 : (4 * Math.exp(-0.2 * r)) / (len * r)
+  const b = (Math.exp(waves / len) * PI2) / len
+  const g = new Float64Array(len)
+  for (let i = 0; i < len; i++) {
+    const xi = x[i] as number
+    g[i] = a * xi + b * Math.sin(PI2 * xi)
+  }
+  return g
+}
+
+const rosenbrock = <T>(m: Ops<T>, x: readonly T[]): T => {
+  let total: T | number = 0
+  for (let i = 0; i + 1 < x.length; i++) {
+    const a = x[i] as T
+    const b = x[i + 1] as T
+    total = m.add(total, m.add(m.mul(100, m.square(m.sub(b, m.mul(a, a)))), m.square(m.sub(1, a))))
+  }
+  return total as T
+}
+
+function rosenbrockNative(x: Float64Array): number {
+  let total = 0
+  for (let i = 0; i + 1 < x.length; i++) {
+    const a = x[i] as number
+    const d = (x[i + 1] as number) - a * a
+    total += 100 * d * d + (1 - a) * (1 - a)
+  }
+  return total
+}
+
+function rosenbrockHand(x: Float64Array): Float64Array {
+  const g = new Float64Array(x.length)
+  for (let i = 0; i + 1 < x.length; i++) {
+    const a = x[i] as number
+    const d = (x[i + 1] as number) - a * a
+    g[i] = (g[i] as number) - 400 * a * d - 2 * (1 - a)
+    g[i + 1] = (g[i + 1] as number) + 200 * d
+  }
+  return g
+}
+
+/* A 16-64-1 tanh network, squared error summed over a batch of 32. */
+const IN = 16
+const HIDDEN = 64
+const BATCH = 32
+const W1 = 0
+const B1 = W1 + HIDDEN * IN
+const W2 = B1 + HIDDEN
+const B2 = W2 + HIDDEN
+const PARAMETERS = B2 + 1
+const inputs = Array.from({ length: BATCH }, (_, e) => Array.from(point(IN, e + 3)))
+const targets = Array.from(point(BATCH, 97))
+
+function network(useDot: boolean): ScalarFn {
+  return <T>(m: Ops<T>, p: readonly T[]): T => {
+    let loss: T | number = 0
+    for (let e = 0; e < BATCH; e++) {
+      const input = inputs[e] as number[]
+      let out: T | number = p[B2] as T
+      for (let h = 0; h < HIDDEN; h++) {
+        let z: T | number = p[B1 + h] as T
+        if (useDot) z = m.add(z, m.dot(p.slice(W1 + h * IN, W1 + (h + 1) * IN), input))
+        else
+          for (let i = 0; i < IN; i++)
+            z = m.add(z, m.mul(p[W1 + h * IN + i] as T, input[i] as number))
+        out = m.add(out, m.mul(p[W2 + h] as T, m.tanh(z)))
+      }
+      loss = m.add(loss, m.square(m.sub(out, targets[e] as number)))
+    }
+    return loss as T
+  }
+}
+
+function networkNative(p: Float64Array): number {
+  let loss = 0
+  for (let e = 0; e < BATCH; e++) {
+    const input = inputs[e] as number[]
+    let out = p[B2] as number
+    for (let h = 0; h < HIDDEN; h++) {
+      let z = p[B1 + h] as number
+      for (let i = 0; i < IN; i++) z += (p[W1 + h * IN + i] as number) * (input[i] as number)
+      out += (p[W2 + h] as number) * Math.tanh(z)
+    }
+    const d = out - (targets[e] as number)
+    loss += d * d
+  }
+  return loss
+}
+
+const hidden = new Float64Array(HIDDEN)
+function networkHand(p: Float64Array): Float64Array {
+  const g = new Float64Array(PARAMETERS)
+  for (let e = 0; e < BATCH; e++) {
+    const input = inputs[e] as number[]
+    let out = p[B2] as number
+    for (let h = 0; h < HIDDEN; h++) {
+      let z = p[B1 + h] as number
+      for (let i = 0; i < IN; i++) z += (p[W1 + h * IN + i] as number) * (input[i] as number)
+      hidden[h] = Math.tanh(z)
+      out += (p[W2 + h] as number) * (hidden[h] as number)
+    }
+    const dOut = 2 * (out - (targets[e] as number))
+    g[B2] = (g[B2] as number) + dOut
+    for (let h = 0; h < HIDDEN; h++) {
+      const t = hidden[h] as number
+      g[W2 + h] = (g[W2 + h] as number) + dOut * t
+      const dz = dOut * (p[W2 + h] as number) * (1 - t * t)
+      g[B1 + h] = (g[B1 + h] as number) + dz
+      for (let i = 0; i < IN; i++)
+        g[W1 + h * IN + i] = (g[W1 + h * IN + i] as number) + dz * (input[i] as number)
+    }
+  }
+  return g
+}
+
+interface Workload {
+  readonly f: ScalarFn
+  readonly native: (x: Float64Array) => number
+  readonly hand: (x: Float64Array) => Float64Array
+  readonly x: Float64Array
+}
+
+const workloads: Record<string, () => Workload> = {
+  ackley: () => ({ f: ackley, native: ackleyNative, hand: ackleyHand, x: point(n, 1) }),
+  rosenbrock: () => ({
+    f: rosenbrock,
+    native: rosenbrockNative,
+    hand: rosenbrockHand,
+    x: point(n, 2),
+  }),
+  'network-scalar': () => ({
+    f: network(false),
+    native: networkNative,
+    hand: networkHand,
+    x: point(PARAMETERS, 5),
+  }),
+  'network-dot': () => ({
+    f: network(true),
+    native: networkNative,
+    hand: networkHand,
+    x: point(PARAMETERS, 5),
+  }),
+}
+
+const SIDES = ['native', 'hand', 'reverse', 'interpreter', 'generated'] as const
+type Side = (typeof SIDES)[number]
+
+function timeSide(side: Side, workload: Workload): number {
+  const { f, x } = workload
+  // Alternate two points so nothing is cached on one input.
+  const xs = [x, x.map((v) => v * 0.97 + 0.01)]
+  let turn = 0
+  let sink = 0
+  const next = () => xs[turn++ & 1] as Float64Array
+  let run: () => void
+  if (side === 'native') run = () => (sink += workload.native(next()))
+  else if (side === 'hand') run = () => (sink += workload.hand(next())[0] as number)
+  else if (side === 'reverse') run = () => (sink += reverse.gradient(f, next())[0] as number)
+  else {
+    const compiled = reverse.compile(f, x, { mode: side })
+    if (compiled.mode !== side) throw new Error(`asked for ${side}, got ${compiled.mode}`)
+    run = () => (sink += compiled.gradient(next())[0] as number)
+  }
+  const seconds = timePerCall(run, 1500, 2500)
+  if (sink === 1234.5) console.log('')
+  return seconds
+}
+
+if (process.argv.includes('--check')) {
+  for (const [name, make] of Object.entries(workloads)) {
+    const w = make()
+    const a = w.hand(w.x)
+    const b = reverse.gradient(w.f, w.x)
+    let worst = 0
+    for (let i = 0; i < a.length; i++)
+      worst = Math.max(
+        worst,
+        Math.abs((a[i] as number) - (b[i] as number)) / (1 + Math.abs(b[i] as number)),
+      )
+    console.log(
+      name,
+      'hand vs reverse, worst relative difference',
+      worst.toExponential(2),
+      'native vs plain f',
+      w.native(w.x) - reverse.valueAndGradient(w.f, w.x).value,
+    )
+  }
+  process.exit(0)
+}
+const side = argument('side', '')
+if (side !== '') {
+  const make = workloads[argument('workload', 'ackley')]
+  if (make === undefined) throw new Error('unknown workload')
+  console.log(JSON.stringify(timeSide(side as Side, make())))
+} else {
+  const rounds = Number(argument('rounds', '5'))
+  const only = argument('workloads', Object.keys(workloads).join(',')).split(',')
+  for (const name of only) {
+    const times: Record<Side, number[]> = {
+      native: [],
+      hand: [],
+      reverse: [],
+      interpreter: [],
+      generated: [],
+    }
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? SIDES : [...SIDES].reverse()
+      for (const s of order) {
+        const out = execFileSync(
+          process.execPath,
+          [
+            ...process.execArgv,
+            process.argv[1] as string,
+            '--side',
+            s,
+            '--workload',
+            name,
+            '--n',
+            String(n),
+          ],
+          { encoding: 'utf8' },
+        )
+        times[s].push(Number(out.trim()))
+      }
+    }
+    const ratio = (a: Side, b: Side) => median(times[a].map((t, r) => t / (times[b][r] as number)))
+    const cells = SIDES.map((s) => `${s} ${fmt(median(times[s]))}`).join(', ')
+    console.log(`${name}: ${cells}`)
+    for (const s of ['reverse', 'interpreter', 'generated'] as const) {
+      console.log(
+        `  ${s}: ${ratio(s, 'native').toFixed(2)}x native f, ${ratio(s, 'hand').toFixed(2)}x hand-written`,
+      )
+    }
+  }
+}

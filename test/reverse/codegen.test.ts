@@ -1,0 +1,346 @@
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  BINARY_OPS,
+  type BinaryName,
+  defineUnary,
+  type Ops,
+  reverse,
+  type ScalarFn,
+  UNARY_OPS,
+  type UnaryName,
+} from '../../src/index.js'
+import { generate } from '../../src/reverse/codegen.js'
+import { Program } from '../../src/reverse/program.js'
+import { ops, record, scalarOutput } from '../../src/reverse/recording.js'
+import { gradlabErr } from '../helpers/errors.js'
+
+/*
+ * reverse.compile generates JavaScript for a recording: repeated blocks of
+ * instructions become loops (rerolling), the rest straight-line code. The
+ * generated code must give the same numbers, bit for bit, as the interpreter
+ * and as the dynamic tape, at any point; rerolling must keep the source small
+ * for the loops users write; and where code cannot be generated, the
+ * interpreter takes over and says so.
+ */
+
+const runs = Number(process.env.GRADLAB_RUNS ?? 100)
+
+/** The generated source of f recorded at x (null over the size cap). */
+function sourceOf(
+  f: ScalarFn,
+  x: ArrayLike<number>,
+  cap = Number.POSITIVE_INFINITY,
+): string | null {
+  const program = new Program()
+  const point = Float64Array.from(x)
+  record(
+    'test',
+    point,
+    (inputs) => {
+      scalarOutput('test', 'f', f(ops, inputs))
+    },
+    program,
+  )
+  return generate(program, point.length, cap)
+}
+
+function expectSameBits(actual: Float64Array, expected: Float64Array): void {
+  expect(actual.length).toBe(expected.length)
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`entry ${i}: ${actual[i]} against ${expected[i]}`)
+    }
+  }
+}
+
+/** Generated, interpreted and dynamic gradients agree bit for bit at every point. */
+function expectAgreement(f: ScalarFn, at: readonly (readonly number[])[]): void {
+  const generated = reverse.compile(f, at[0] as number[], { mode: 'generated' })
+  const interpreted = reverse.compile(f, at[0] as number[], { mode: 'interpreter' })
+  expect(generated.mode).toBe('generated')
+  for (const x of at) {
+    const dynamic = reverse.valueAndGradient(f, x)
+    const g = generated.valueAndGradient(x)
+    const i = interpreted.valueAndGradient(x)
+    expect(Object.is(g.value, dynamic.value)).toBe(true)
+    expect(Object.is(i.value, dynamic.value)).toBe(true)
+    expectSameBits(g.gradient, dynamic.gradient)
+    expectSameBits(i.gradient, dynamic.gradient)
+  }
+  expect(generated.recordings).toBe(1)
+}
+
+const rosenbrock: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+  let total: T | number = 0
+  for (let i = 0; i + 1 < x.length; i++) {
+    const a = x[i] as T
+    const d = m.sub(x[i + 1] as T, m.mul(a, a))
+    total = m.add(total, m.add(m.mul(100, m.square(d)), m.square(m.sub(1, a))))
+  }
+  return total as T
+}
+
+/** A tanh layer over a batch, rows of weights sliced from the parameters. */
+const layer =
+  (useDot: boolean): ScalarFn =>
+  <T>(m: Ops<T>, p: readonly T[]) => {
+    const data = [
+      [0.5, -1, 2],
+      [0, 1.5, -0.25],
+      [-2, 0.75, 1],
+      [1, 1, -0],
+    ]
+    let loss: T | number = 0
+    for (const [e, input] of data.entries()) {
+      let out: T | number = 0
+      for (let h = 0; h < 4; h++) {
+        let z: T | number = p[12 + h] as T
+        if (useDot) z = m.add(z, m.dot(p.slice(3 * h, 3 * h + 3), input))
+        else for (let i = 0; i < 3; i++) z = m.add(z, m.mul(p[3 * h + i] as T, input[i] as number))
+        out = m.add(out, m.mul(p[16 + h] as T, m.tanh(z)))
+      }
+      loss = m.add(loss, m.square(m.sub(out, e / 4)))
+    }
+    return loss as T
+  }
+
+const point = (n: number, seed: number) =>
+  Array.from({ length: n }, (_, i) => Math.sin(seed * (i + 1) * 1.618) * 1.5)
+
+describe('generated code equals the interpreter and the dynamic gradient bit for bit', () => {
+  it('Rosenbrock as a for loop accumulating with m.add (a loop carried through the accumulator)', () => {
+    expectAgreement(rosenbrock, [point(50, 1), point(50, 2), point(50, 3)])
+  })
+  it('a tanh layer over a batch, with scalar ops and with dot', () => {
+    expectAgreement(layer(false), [point(20, 1), point(20, 2)])
+    expectAgreement(layer(true), [point(20, 1), point(20, 2)])
+  })
+  it('long sums and dots: of nodes, of nodes against themselves reversed, of nodes against data', () => {
+    const data = point(40, 7)
+    expectAgreement(
+      (m, x) =>
+        m.add(
+          m.add(m.sum(x.map((xi) => m.sin(xi))), m.dot(x, x)),
+          m.mul(m.dot([...x].reverse(), x), m.dot(x, data)),
+        ),
+      [point(40, 1), point(40, 2)],
+    )
+  })
+  it('constants that change every iteration, and the special values -0, Infinity and NaN as constants', () => {
+    expectAgreement(
+      <T>(m: Ops<T>, x: readonly T[]) => {
+        let acc: T | number = 0
+        for (let i = 0; i < x.length; i++) {
+          acc = m.add(acc, m.mul(m.max(x[i] as T, -0), i * 0.5 - 3))
+          acc = m.add(acc, m.min(m.mul(x[i] as T, Number.POSITIVE_INFINITY), 0))
+        }
+        return m.add(acc, m.mul(0, m.max(x[0] as T, Number.NaN)))
+      },
+      [point(30, 1), [0, -0, ...point(28, 2)], point(30, 3)],
+    )
+  })
+  it('exact zeros are strong: an infinite partial behind a zero weight adds nothing', () => {
+    expectAgreement(
+      <T>(m: Ops<T>, x: readonly T[]) => {
+        let acc: T | number = 0
+        for (let i = 0; i < x.length; i++) acc = m.add(acc, m.mul(i % 2, m.sqrt(x[i] as T)))
+        return acc as T
+      },
+      [Array(20).fill(0), point(20, 1).map(Math.abs)],
+    )
+  })
+  it('every op of the table, inside a loop, on both sides of a binary op and against constants', () => {
+    const at = [point(12, 1).map((v) => v / 2), point(12, 2).map((v) => v / 2)]
+    for (const op of UNARY_OPS) {
+      expectAgreement(
+        <T>(m: Ops<T>, x: readonly T[]) => m.sum(x.map((xi) => m.mul(m[op](xi), xi))),
+        at,
+      )
+    }
+    for (const op of BINARY_OPS) {
+      expectAgreement(
+        <T>(m: Ops<T>, x: readonly T[]) =>
+          m.sum(
+            x
+              .slice(1)
+              .map((xi, i) => m.add(m[op](x[i] as T, xi), m.add(m[op](xi, 0.3), m[op](0.6, xi)))),
+          ),
+        at,
+      )
+    }
+  })
+
+  it('random loops: a body of random ops over x[i], x[i + 1], an accumulator and constants', () => {
+    type Step =
+      | { readonly kind: 'unary'; readonly op: UnaryName; readonly from: number }
+      | { readonly kind: 'binary'; readonly op: BinaryName; readonly a: number; readonly b: number }
+    const stepArb = fc.oneof(
+      fc.record({
+        kind: fc.constant('unary' as const),
+        op: fc.constantFrom(...UNARY_OPS),
+        from: fc.nat(6),
+      }),
+      fc.record({
+        kind: fc.constant('binary' as const),
+        op: fc.constantFrom(...BINARY_OPS),
+        a: fc.nat(6),
+        b: fc.nat(6),
+      }),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 4, max: 30 }),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 2, maxLength: 2 }),
+        (steps, n, [c0, c1]) => {
+          const f = <T>(m: Ops<T>, x: readonly T[]) => {
+            let acc: T | number = 0
+            for (let i = 0; i + 1 < x.length; i++) {
+              // Slots: x[i], x[i + 1], the accumulator, two constants, an iteration-dependent constant, the last step.
+              const slots: (T | number)[] = [
+                x[i] as T,
+                x[i + 1] as T,
+                acc,
+                c0 as number,
+                c1 as number,
+                i / 7,
+              ]
+              for (const s of steps) {
+                const pick = (k: number) => slots[k % slots.length] as T
+                slots.push(
+                  s.kind === 'unary' ? m[s.op](pick(s.from)) : m[s.op](pick(s.a), pick(s.b)),
+                )
+              }
+              acc = m.add(acc, slots[slots.length - 1] as T)
+            }
+            return acc as T
+          }
+          expectAgreement(f, [point(n, 1), point(n, 2)])
+        },
+      ),
+      { numRuns: runs, seed: Number(process.env.GRADLAB_SEED ?? 20261203) },
+    )
+  })
+})
+
+describe('rerolling keeps the generated source small for the loops users write', () => {
+  it('Rosenbrock in 2,000 dimensions: one loop, a few kilobytes, whatever n', () => {
+    const small = sourceOf(rosenbrock, point(200, 1)) as string
+    const large = sourceOf(rosenbrock, point(2000, 1)) as string
+    expect(large.length).toBeLessThan(8000)
+    // Only the index literals grow (more digits), not the code.
+    expect(large.length - small.length).toBeLessThan(300)
+    expect(large.match(/for \(let k = 0; k < 1998; k\+\+\)/g)).toHaveLength(1)
+  })
+  it('a dot of 2,000 nodes against data is a loop, not 2,000 lines', () => {
+    const data = point(2000, 3)
+    const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
+    expect(source.length).toBeLessThan(2000)
+  })
+  it('source over the size cap is refused, and compile falls back to the interpreter', () => {
+    // Every term differs in op and operands, so nothing rerolls.
+    const irregular: ScalarFn = (m, x) =>
+      m.sum(
+        x.map((xi, i) =>
+          m[UNARY_OPS[(i * 7) % UNARY_OPS.length] as UnaryName](
+            m.mul(xi, x[(i * i) % x.length] as never),
+          ),
+        ),
+      )
+    expect(sourceOf(irregular, point(300, 1).map(Math.abs), 1000)).toBeNull()
+    expect(sourceOf(irregular, point(300, 1).map(Math.abs))).not.toBeNull()
+  })
+})
+
+describe('which engine runs, and when code cannot be generated', () => {
+  const softsign = defineUnary('softsignForCodegen', {
+    value: (a) => a / (1 + Math.abs(a)),
+    partial: (m, a) => m.div(1, m.square(m.add(1, m.abs(a)))),
+  })
+  const withCustom: ScalarFn = (m, x) => m.sum(x.map((xi) => softsign(m, xi)))
+
+  it("is 'generated' by default for table ops, 'interpreter' when asked or for a custom op", () => {
+    expect(reverse.compile(rosenbrock, [1, 2, 3]).mode).toBe('generated')
+    expect(reverse.compile(rosenbrock, [1, 2, 3], { mode: 'interpreter' }).mode).toBe('interpreter')
+    const custom = reverse.compile(withCustom, [1, -2])
+    expect(custom.mode).toBe('interpreter')
+    expectSameBits(custom.gradient([0.5, 3]), reverse.gradient(withCustom, [0.5, 3]))
+  })
+  it("mode 'generated' where it cannot be made is an error saying why; a bad mode is a TypeError", () => {
+    expect(() => reverse.compile(withCustom, [1, -2], { mode: 'generated' })).toThrow(
+      gradlabErr(
+        Error,
+        'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
+        "reverse.compile: options.mode is 'generated', but the recording calls a custom op or block. Use mode 'auto' to fall back to the interpreter.",
+      ),
+    )
+    expect(() => reverse.compile(rosenbrock, [1, 2], { mode: 'jit' as never })).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPTIONS',
+        "reverse.compile: options.mode must be 'auto', 'generated' or 'interpreter', got jit. Use 'auto' (the default) for generated code where it can be made.",
+      ),
+    )
+  })
+  it('re-recording chooses again: a branch that brings in a custom op moves to the interpreter', () => {
+    const branchy: ScalarFn = (m, [a, b]) =>
+      m.value(a as never) > 0 ? m.mul(a as never, b as never) : softsign(m, b as never)
+    const compiled = reverse.compile(branchy, [1, 2])
+    expect(compiled.mode).toBe('generated')
+    expectSameBits(compiled.gradient([-1, 2]), reverse.gradient(branchy, [-1, 2]))
+    expect(compiled.mode).toBe('interpreter')
+    expect(compiled.recordings).toBe(2)
+  })
+  it('value guards hold inside rolled loops: a read that changes in any one iteration throws or re-records', () => {
+    const clipped: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, m.value(xi) > 0 ? m.square(xi) : m.neg(xi))
+      return acc as T
+    }
+    const x0 = point(40, 1).map((v) => Math.abs(v) + 0.1)
+    const compiled = reverse.compile(clipped, x0, { onValueChange: 'throw' })
+    expect(compiled.mode).toBe('generated')
+    expectSameBits(compiled.gradient(x0), reverse.gradient(clipped, x0))
+    const oneFlipped = x0.map((v, i) => (i === 37 ? -v : v))
+    expect(() => compiled.gradient(oneFlipped)).toThrow(
+      `read a value with m.value that is ${oneFlipped[37]} at this x but was ${x0[37]} when recorded`,
+    )
+    const rerecording = reverse.compile(clipped, x0)
+    expectSameBits(rerecording.gradient(oneFlipped), reverse.gradient(clipped, oneFlipped))
+    expect(rerecording.recordings).toBe(2)
+  })
+  it('a read of -0 where +0 was recorded counts as changed (Object.is), since 1 / x tells them apart', () => {
+    const signOf: ScalarFn = (m, [a]) =>
+      1 / m.value(a as never) > 0 ? m.mul(a as never, 2) : m.mul(a as never, 3)
+    const compiled = reverse.compile(signOf, [0])
+    expect(compiled.gradient([-0])[0]).toBe(3)
+    expect(compiled.recordings).toBe(2)
+  })
+  it('where code generation from strings is forbidden, compile uses the interpreter', () => {
+    const dist = resolve(import.meta.dirname, '../../dist/index.js')
+    const script = `
+      const { reverse } = require(${JSON.stringify(dist)})
+      const f = (m, x) => { let s = 0; for (let i = 0; i < x.length; i++) s = m.add(s, m.square(x[i])); return s }
+      const auto = reverse.compile(f, [1, 2, 3])
+      let forced
+      try { reverse.compile(f, [1, 2, 3], { mode: 'generated' }) } catch (e) { forced = e.code + ': ' + e.message }
+      console.log(JSON.stringify({ mode: auto.mode, gradient: Array.from(auto.gradient([1, 2, 3])), forced }))
+    `
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '-e', script],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(JSON.parse(out)).toEqual({
+      mode: 'interpreter',
+      gradient: [2, 4, 6],
+      forced:
+        "ERR_GRADLAB_CODEGEN_UNAVAILABLE: reverse.compile: options.mode is 'generated', but code generation from strings is not allowed here. Use mode 'auto' to fall back to the interpreter.",
+    })
+  })
+})
