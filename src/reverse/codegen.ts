@@ -30,7 +30,7 @@ export interface Engine {
 }
 
 /** Longest block tried as a loop body, and how many candidate periods are tried per position. */
-const MAX_PERIOD = 128
+const MAX_PERIOD = 4096
 const MAX_CANDIDATES = 512
 /** A loop must repeat at least this often, and cover at least this many instructions. */
 const MIN_REPEATS = 3
@@ -77,8 +77,8 @@ const scratch = { strides: new Int32Array(256), fixed: new Uint8Array(256) }
  * each operand's stride (of node index or of constant index), and which
  * constants keep one value throughout.
  */
-function tryLoop(program: Program, s: number, p: number, budget: Budget): Loop | null {
-  const { argEnd, args, constants, instructions } = program
+function tryLoop(program: Program, s: number, p: number, end: number, budget: Budget): Loop | null {
+  const { argEnd, args, constants } = program
   const a0 = startOf(argEnd, s)
   const width = startOf(argEnd, s + p) - a0
   // The second repetition fixes the strides; one pass, so a mismatch stops it early.
@@ -106,7 +106,7 @@ function tryLoop(program: Program, s: number, p: number, budget: Budget): Loop |
   }
   budget.left -= width
   let repeats = 2
-  for (; s + (repeats + 1) * p <= instructions; repeats++) {
+  for (; s + (repeats + 1) * p <= end; repeats++) {
     const base = s + repeats * p
     let same = true
     for (let j = 0; same && j < p; j++) same = sameShape(program, s + j, base + j)
@@ -135,9 +135,15 @@ function tryLoop(program: Program, s: number, p: number, budget: Budget): Loop |
 }
 
 /** The loop at s covering the most instructions (the shortest body among equals), or null. */
-function bestLoop(program: Program, s: number, budget: Budget): Loop | null {
-  const { code, instructions } = program
-  const remaining = instructions - s
+function bestLoop(
+  program: Program,
+  s: number,
+  end: number,
+  budget: Budget,
+  outer: readonly Level[],
+): Loop | null {
+  const { code } = program
+  const remaining = end - s
   let best: Loop | null = null
   let cover = 0
   let candidates = 0
@@ -147,8 +153,8 @@ function bestLoop(program: Program, s: number, budget: Budget): Loop | null {
     // A period p covers at most p * floor(remaining / p): skip those that cannot beat the best.
     if (p * Math.floor(remaining / p) <= cover) continue
     candidates++
-    const loop = tryLoop(program, s, p, budget)
-    if (loop === null || loop.repeats < MIN_REPEATS) continue
+    const loop = tryLoop(program, s, p, end, budget)
+    if (loop === null || loop.repeats < MIN_REPEATS || !nests(program, loop, outer)) continue
     const covers = loop.period * loop.repeats
     if (covers > cover) {
       best = loop
@@ -165,11 +171,14 @@ function literal(x: number): string {
   return Number.isNaN(x) ? 'NaN' : String(x)
 }
 
-/** An index expression `base + stride * k`, simplified. */
-function indexExpr(base: number, stride: number, k: string | null): string {
-  if (k === null || stride === 0) return String(base)
-  if (stride === 1) return `${base} + ${k}`
-  return `${base} + ${stride} * ${k}`
+/** An index expression `base + stride_0 * k_0 + ...`, simplified. */
+function indexExpr(base: number, terms: readonly (readonly [number, string])[]): string {
+  let out = String(base)
+  for (const [stride, k] of terms) {
+    if (stride === 0) continue
+    out += stride === 1 ? ` + ${k}` : ` + ${stride} * ${k}`
+  }
+  return out
 }
 
 class Writer {
@@ -185,19 +194,43 @@ class Writer {
   }
 }
 
-/** Where one instruction of a (possibly rolled) block lives: its rep-0 index and the loop variable. */
+/** An enclosing loop of an instruction: its variable, its period and its operands' strides. */
+interface Level {
+  readonly k: string
+  readonly loop: Loop
+  /** Offset in `args` of the loop's first operand (first repetition). */
+  readonly a0: number
+}
+
+/** One instruction of the first repetition of its enclosing loops (none outside a loop). */
 interface Site {
   readonly i: number
-  /** Offset of its first operand in `args`, and, in a loop, the strides and fixed flags of its operands. */
   readonly argStart: number
   readonly argCount: number
-  readonly k: string | null
-  readonly strides: Int32Array | null
-  readonly fixed: Uint8Array | null
-  /** Offset of its first operand within the loop body's strides. */
-  readonly strideAt: number
-  /** Its output node's stride per repetition (the loop's period), 0 outside a loop. */
-  readonly period: number
+  readonly levels: readonly Level[]
+}
+
+/**
+ * Whether `loop`, found inside the first repetition of the `outer` loops, is
+ * the same loop in every repetition of theirs: each of its operands' stride
+ * in an outer loop (and whether a constant keeps its value there) is the same
+ * in each of its own repetitions, so one expression serves them all.
+ */
+function nests(program: Program, loop: Loop, outer: readonly Level[]): boolean {
+  const { argEnd } = program
+  const a0 = startOf(argEnd, loop.start)
+  const width = startOf(argEnd, loop.start + loop.period) - a0
+  for (const level of outer) {
+    const { strides, fixed } = level.loop
+    const at = a0 - level.a0
+    for (let j = 1; j < loop.repeats; j++) {
+      for (let t = 0; t < width; t++) {
+        if (strides[at + j * width + t] !== strides[at + t]) return false
+        if (fixed[at + j * width + t] !== fixed[at + t]) return false
+      }
+    }
+  }
+  return true
 }
 
 /** The generator: operand expressions, and the code of each instruction in either direction. */
@@ -208,30 +241,43 @@ class Generator {
     private readonly inputs: number,
   ) {}
 
+  /** Operand t's stride in each enclosing loop, with the loop's variable. */
+  private terms(site: Site, t: number): [number, string][] {
+    return site.levels.map((l) => [l.loop.strides[site.argStart + t - l.a0] as number, l.k])
+  }
+
   /** A node operand's index expression, or null for a constant. */
   nodeIndex(site: Site, t: number): string | null {
     const r = this.program.args[site.argStart + t] as number
-    if (r < 0) return null
-    const stride = site.strides === null ? 0 : (site.strides[site.strideAt + t] as number)
-    return indexExpr(r, stride, site.k)
+    return r < 0 ? null : indexExpr(r, this.terms(site, t))
   }
 
   /** An operand's value expression: a node's value, a constant's literal, or a constant by index. */
   value(site: Site, t: number): string {
     const r = this.program.args[site.argStart + t] as number
     if (r >= 0) return `v[${this.nodeIndex(site, t)}]`
-    const stride = site.strides === null ? 0 : (site.strides[site.strideAt + t] as number)
-    const constant = site.fixed === null || site.fixed[site.strideAt + t] === 1 || stride === 0
-    if (constant) return literal(this.program.constants[~r] as number)
-    return `c[${indexExpr(~r, stride, site.k)}]`
+    const same = site.levels.every(
+      (l) =>
+        l.loop.fixed[site.argStart + t - l.a0] === 1 ||
+        l.loop.strides[site.argStart + t - l.a0] === 0,
+    )
+    if (same) return literal(this.program.constants[~r] as number)
+    return `c[${indexExpr(~r, this.terms(site, t))}]`
+  }
+
+  private node(site: Site): string {
+    return indexExpr(
+      this.inputs + site.i,
+      site.levels.map((l) => [l.loop.period, l.k]),
+    )
   }
 
   output(site: Site): string {
-    return `v[${indexExpr(this.inputs + site.i, site.period, site.k)}]`
+    return `v[${this.node(site)}]`
   }
 
   adjointOf(site: Site): string {
-    return `g[${indexExpr(this.inputs + site.i, site.period, site.k)}]`
+    return `g[${this.node(site)}]`
   }
 
   /**
@@ -253,23 +299,15 @@ class Generator {
     if (second >= 0 !== node) return null
     const idx = (r: number) => (node ? r : ~r)
     const stride = idx(second) - idx(first)
-    const outer = site.strides === null ? 0 : (site.strides[site.strideAt + offset] as number)
+    const outer = this.terms(site, offset)
     for (let t = 0; t < terms; t++) {
       const r = args[site.argStart + t * step + offset] as number
       if (r >= 0 !== node || idx(r) !== idx(first) + t * stride) return null
-      const s =
-        site.strides === null ? 0 : (site.strides[site.strideAt + t * step + offset] as number)
-      if (s !== outer) return null
-      if (
-        !node &&
-        site.fixed !== null &&
-        site.fixed[site.strideAt + t * step + offset] !== 1 &&
-        s === 0
-      ) {
-        return null
-      }
+      // Every term must move by the same stride in each enclosing loop.
+      const moves = this.terms(site, t * step + offset)
+      if (moves.some(([d], level) => d !== outer[level]?.[0])) return null
     }
-    return { node, base: indexExpr(idx(first), outer, site.k), stride }
+    return { node, base: indexExpr(idx(first), outer), stride }
   }
 
   forward(site: Site, w: Writer): void {
@@ -381,18 +419,32 @@ class Generator {
   }
 }
 
-/** The program cut into loops and single instructions, in order. */
-function segments(program: Program): (Loop | number)[] {
-  const out: (Loop | number)[] = []
-  const budget: Budget = { left: SEARCH_BUDGET }
-  for (let s = 0; s < program.instructions; ) {
-    const loop = bestLoop(program, s, budget)
+/** A loop and the segments of its first repetition, or a single instruction. */
+type Segment = number | { readonly loop: Loop; readonly body: readonly Segment[] }
+
+/**
+ * Instructions [from, to) cut into loops and single instructions, in order,
+ * inside the first repetition of the `outer` loops; a loop's body is cut
+ * the same way, so a loop over examples holds a loop over a layer's units.
+ */
+function segments(
+  program: Program,
+  from: number,
+  to: number,
+  outer: readonly Level[],
+  budget: Budget,
+): Segment[] {
+  const out: Segment[] = []
+  for (let s = from; s < to; ) {
+    const loop = bestLoop(program, s, to, budget, outer)
     if (loop === null) {
       out.push(s++)
-    } else {
-      out.push(loop)
-      s += loop.period * loop.repeats
+      continue
     }
+    const level: Level = { k: `k${outer.length}`, loop, a0: startOf(program.argEnd, loop.start) }
+    const body = segments(program, loop.start, loop.start + loop.period, [...outer, level], budget)
+    out.push({ loop, body })
+    s += loop.period * loop.repeats
   }
   return out
 }
@@ -403,64 +455,65 @@ export function generatable(program: Program): boolean {
   return true
 }
 
-/** The sites of a segment's instructions, first repetition, in order. */
-function sitesOf(program: Program, segment: Loop | number): Site[] {
-  const { argEnd } = program
-  if (typeof segment === 'number') {
-    const argStart = startOf(argEnd, segment)
-    return [
-      {
-        i: segment,
-        argStart,
-        argCount: (argEnd[segment] as number) - argStart,
-        k: null,
-        strides: null,
-        fixed: null,
-        strideAt: 0,
-        period: 0,
-      },
-    ]
+/** The site of instruction i inside the `levels` loops. */
+function siteOf(program: Program, i: number, levels: readonly Level[]): Site {
+  const argStart = startOf(program.argEnd, i)
+  return { i, argStart, argCount: (program.argEnd[i] as number) - argStart, levels }
+}
+
+/** Emits the forward pass of `parts`, loops as for loops over their variables. */
+function emitForward(
+  gen: Generator,
+  program: Program,
+  parts: readonly Segment[],
+  levels: readonly Level[],
+  w: Writer,
+): void {
+  for (const part of parts) {
+    if (typeof part === 'number') {
+      gen.forward(siteOf(program, part, levels), w)
+      continue
+    }
+    const k = `k${levels.length}`
+    w.emit(`for (let ${k} = 0; ${k} < ${part.loop.repeats}; ${k}++) {`)
+    const level: Level = { k, loop: part.loop, a0: startOf(program.argEnd, part.loop.start) }
+    emitForward(gen, program, part.body, [...levels, level], w)
+    w.emit('}')
   }
-  const sites: Site[] = []
-  const a0 = startOf(argEnd, segment.start)
-  for (let j = 0; j < segment.period; j++) {
-    const i = segment.start + j
-    const argStart = startOf(argEnd, i)
-    sites.push({
-      i,
-      argStart,
-      argCount: (argEnd[i] as number) - argStart,
-      k: 'k',
-      strides: segment.strides,
-      fixed: segment.fixed,
-      strideAt: argStart - a0,
-      period: segment.period,
-    })
+}
+
+/** Emits the backward pass of `parts`: last first, loops run down. */
+function emitBackward(
+  gen: Generator,
+  program: Program,
+  parts: readonly Segment[],
+  levels: readonly Level[],
+  w: Writer,
+): void {
+  for (let s = parts.length - 1; s >= 0; s--) {
+    const part = parts[s] as Segment
+    if (typeof part === 'number') {
+      gen.backward(siteOf(program, part, levels), w)
+      continue
+    }
+    const k = `k${levels.length}`
+    w.emit(`for (let ${k} = ${part.loop.repeats - 1}; ${k} >= 0; ${k}--) {`)
+    const level: Level = { k, loop: part.loop, a0: startOf(program.argEnd, part.loop.start) }
+    emitBackward(gen, program, part.body, [...levels, level], w)
+    w.emit('}')
   }
-  return sites
 }
 
 /** The generated source of both passes, or null when either pass would exceed `maxSize` characters. */
 export function generate(program: Program, inputs: number, maxSize: number): string | null {
   const gen = new Generator(program, inputs)
+  const parts = segments(program, 0, program.instructions, [], { left: SEARCH_BUDGET })
   const fw = new Writer()
+  emitForward(gen, program, parts, [], fw)
+  if (fw.size > maxSize) return null
   const bw = new Writer()
-  const parts = segments(program)
-  for (const segment of parts) {
-    const sites = sitesOf(program, segment)
-    if (typeof segment !== 'number') fw.emit(`for (let k = 0; k < ${segment.repeats}; k++) {`)
-    for (const site of sites) gen.forward(site, fw)
-    if (typeof segment !== 'number') fw.emit('}')
-    if (fw.size > maxSize) return null
-  }
-  for (let s = parts.length - 1; s >= 0; s--) {
-    const segment = parts[s] as Loop | number
-    const sites = sitesOf(program, segment)
-    if (typeof segment !== 'number') bw.emit(`for (let k = ${segment.repeats - 1}; k >= 0; k--) {`)
-    for (let t = sites.length - 1; t >= 0; t--) gen.backward(sites[t] as Site, bw)
-    if (typeof segment !== 'number') bw.emit('}')
-    if (bw.size > maxSize) return null
-  }
+  emitBackward(gen, program, parts, [], bw)
+  if (bw.size > maxSize) return null
   const rules = [...gen.rules]
     .sort()
     .map((r) => `const ${r} = ${r.startsWith('U_') ? 'U' : 'B'}.${r.slice(2)};`)

@@ -233,7 +233,33 @@ describe('rerolling keeps the generated source small for the loops users write',
     expect(large.length).toBeLessThan(8000)
     // Only the index literals grow (more digits), not the code.
     expect(large.length - small.length).toBeLessThan(300)
-    expect(large.match(/for \(let k = 0; k < 1998; k\+\+\)/g)).toHaveLength(1)
+    expect(large.match(/for \(let k0 = 0; k0 < 1998; k0\+\+\)/g)).toHaveLength(1)
+  })
+  it('a network over a batch is a loop over examples holding a loop over units, and agrees bit for bit', () => {
+    const inputs = Array.from({ length: 16 }, (_, e) => point(8, e + 2))
+    const net =
+      (useDot: boolean): ScalarFn =>
+      <T>(m: Ops<T>, p: readonly T[]) => {
+        let loss: T | number = 0
+        for (const [e, input] of inputs.entries()) {
+          let out: T | number = p[8 * 32 + 64] as T
+          for (let h = 0; h < 32; h++) {
+            let z: T | number = p[8 * 32 + h] as T
+            if (useDot) z = m.add(z, m.dot(p.slice(8 * h, 8 * h + 8), input))
+            else
+              for (let i = 0; i < 8; i++) z = m.add(z, m.mul(p[8 * h + i] as T, input[i] as number))
+            out = m.add(out, m.mul(p[8 * 32 + 32 + h] as T, m.tanh(z)))
+          }
+          loss = m.add(loss, m.square(m.sub(out, e / 16)))
+        }
+        return loss as T
+      }
+    for (const useDot of [false, true]) {
+      const source = sourceOf(net(useDot), point(8 * 32 + 65, 1)) as string
+      expect(source).toMatch(/for \(let k1 = 0; k1 < \d+; k1\+\+\)/)
+      expect(source.length).toBeLessThan(20_000)
+      expectAgreement(net(useDot), [point(8 * 32 + 65, 1), point(8 * 32 + 65, 2)])
+    }
   })
   it('a dot of 2,000 nodes against data is a loop, not 2,000 lines', () => {
     const data = point(2000, 3)
