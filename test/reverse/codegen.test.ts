@@ -4,7 +4,6 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   BINARY_OPS,
-  type BinaryName,
   defineUnary,
   type Ops,
   reverse,
@@ -174,9 +173,6 @@ describe('generated code equals the interpreter and the dynamic gradient bit for
   })
 
   it('random loops: a body of random ops over x[i], x[i + 1], an accumulator and constants', () => {
-    type Step =
-      | { readonly kind: 'unary'; readonly op: UnaryName; readonly from: number }
-      | { readonly kind: 'binary'; readonly op: BinaryName; readonly a: number; readonly b: number }
     const stepArb = fc.oneof(
       fc.record({
         kind: fc.constant('unary' as const),
