@@ -330,3 +330,11 @@ export const unaryRuleOf: Readonly<Record<UnaryName, UnaryRule>> = unaryRules
  * ```
  */
 export const binaryRuleOf: Readonly<Record<BinaryName, BinaryRule>> = binaryRules
+
+// The tables are shared by every strategy: frozen, so that code handed a rule
+// (or the whole table, exported as unaryRules and binaryRules) cannot change
+// what every later derivative computes.
+for (const table of [unaryRules, binaryRules]) {
+  for (const rule of Object.values(table)) Object.freeze(rule)
+  Object.freeze(table)
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  binaryRules,
   countingOps,
   forward,
   numeric,
@@ -8,6 +9,7 @@ import {
   reverse,
   type ScalarFn,
   type Strategy,
+  unaryRules,
 } from '../../src/index.js'
 import { strategies } from './support.js'
 
@@ -114,6 +116,20 @@ describe('ops objects cannot be changed by the code they are handed to', () => {
     // new Function makes sloppy code, where a write to a frozen property fails silently.
     const sloppy = new Function('m', 'x', 'm.sin = m.cos; return m.sin(x[0])') as ScalarFn
     for (const s of strategies) expect(s.gradient(sloppy, [1])[0]).toBeCloseTo(Math.cos(1), 6)
+    expect(sinEverywhere()).toEqual(expected)
+  })
+
+  it('the exported rule tables and every rule in them are frozen: a partial cannot be replaced', () => {
+    expect(() => {
+      ;(unaryRules.sin as Any).partial = unaryRules.cos.partial
+    }).toThrow(TypeError)
+    expect(() => {
+      ;(binaryRules as Any).mul = binaryRules.add
+    }).toThrow(TypeError)
+    for (const table of [unaryRules, binaryRules]) {
+      expect(Object.isFrozen(table)).toBe(true)
+      for (const rule of Object.values(table)) expect(Object.isFrozen(rule)).toBe(true)
+    }
     expect(sinEverywhere()).toEqual(expected)
   })
 
