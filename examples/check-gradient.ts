@@ -1,6 +1,7 @@
-// Checks gradients two ways: gradcheck tests gradlab's derivatives of your function, and a
+// Checks gradients three ways: gradcheck tests gradlab's derivatives of your function; a
 // few lines of your own compare a gradient you derived by hand with reverse mode (exact,
-// but it trusts gradlab's rules) and central differences (approximate, but independent).
+// but it trusts gradlab's rules) and central differences (approximate, but independent);
+// and gradcheck's `gradient` option does that comparison for you.
 import { gradcheck, numeric, type Ops, reverse } from 'gradlab'
 
 type Point = [x: number, y: number, z: number]
@@ -50,3 +51,8 @@ function compare(label: string, hand: (p: Point) => number[]) {
 console.log(`  entry${['by hand', 'reverse', 'numeric'].map((h) => h.padStart(15)).join('')}`)
 compare('byHand', byHand)
 compare('withSlip', withSlip)
+
+// 3. The same check in one call: gradcheck's `gradient` option checks yours instead of
+// gradlab's, against central differences and both exact modes, and names the worst entry.
+console.log(gradcheck(f, point, { gradient: byHand }).message)
+console.log(gradcheck(f, point, { gradient: withSlip }).message)

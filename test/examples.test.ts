@@ -89,9 +89,19 @@ describe('examples/check-gradient.ts', () => {
   })
 
   it('the hand-written gradient with d/dz z^2 written as z is caught, and only df/dz is named', () => {
-    const block = lines.slice(lines.indexOf('withSlip:'))
+    const block = lines.slice(lines.indexOf('withSlip:'), -2)
     expect(block.filter((l) => l.endsWith('WRONG'))).toEqual([expect.stringMatching(/^\s*df\/dz /)])
     expect(block.at(-1)).toBe('  wrong: df/dz')
+  })
+
+  it("gradcheck's gradient option passes the correct gradient and names df/dx2 (z) of the slip, off by a factor 2", () => {
+    expect(lines.at(-2)).toMatch(/^gradcheck: passed; worst df\/dx\d from your gradient: /)
+    const slip =
+      /^gradcheck: 3 of 9 failed; worst df\/dx2 from your gradient: (\S+) vs forward mode (\S+) /.exec(
+        lines.at(-1) ?? '',
+      )
+    expect(slip).not.toBeNull()
+    expect(Number(slip?.[2]) / Number(slip?.[1])).toBeCloseTo(2, 12)
   })
 })
 
