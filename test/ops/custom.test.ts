@@ -378,3 +378,124 @@ describe('errors name the custom op', () => {
     )
   })
 })
+
+describe("a block's results must have the shape its value gave", () => {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
+  const err = (label: string, name: string, what: string, got: string, shape: string) =>
+    gradlabErr(
+      TypeError,
+      'ERR_GRADLAB_INVALID_RESULT',
+      `${label}: ${name}: ${what} returned ${got}; it must return ${shape}.`,
+    )
+
+  it('a value that is neither a number nor an array of numbers is refused; a Float64Array is accepted', () => {
+    const text = defineBlock('textual', { value: () => 'x' as never, vjp: (xs) => xs.map(() => 0) })
+    expect(() => reverse.gradient((m, x) => text(m, x), [1])).toThrow(
+      err(
+        'reverse.gradient',
+        'textual',
+        'value',
+        'a string ("x")',
+        'a number or an array of numbers',
+      ),
+    )
+    const mixed = defineBlock('mixed', {
+      value: () => [1, 'y'] as never,
+      vjp: (xs) => xs.map(() => 0),
+    })
+    expect(() => reverse.gradient((m, x) => m.sum(mixed(m, x) as never), [1])).toThrow(
+      /mixed: value returned/,
+    )
+    const typed = defineBlock('typed', {
+      value: (xs) => Float64Array.of(sum(xs), 2 * sum(xs)) as never,
+      vjp: (xs, _out, u) => xs.map(() => (u as number[])[0] as number),
+    })
+    expect(reverse.gradient((m, x) => (typed(m, x) as never[])[0] as never, [1, 2])).toEqual(
+      Float64Array.of(1, 1),
+    )
+  })
+
+  it('a jvp must return a number where value returned one, and as many numbers as value where it returned an array', () => {
+    const scalar = defineBlock('scalarBlock', {
+      value: sum,
+      vjp: (xs, _out, g) => xs.map(() => g as number),
+      jvp: (_xs, v) => [v.reduce((a, b) => a + b, 0)] as never,
+    })
+    expect(() => forward.gradient((m, x) => scalar(m, x), [1, 2])).toThrow(
+      err(
+        'forward.gradient',
+        'scalarBlock',
+        'jvp',
+        'an array of length 1',
+        'a number, as value does',
+      ),
+    )
+    const pair = defineBlock('pairBlock', {
+      value: (xs) => [sum(xs), sum(xs)],
+      vjp: (xs) => xs.map(() => 0),
+      jvp: (_xs, v) => [v[0] as number],
+    })
+    expect(() => forward.gradient((m, x) => (pair(m, x) as never[])[0] as never, [1, 2])).toThrow(
+      err(
+        'forward.gradient',
+        'pairBlock',
+        'jvp',
+        'an array of length 1',
+        'an array of 2 numbers, as value does',
+      ),
+    )
+    const numberForPair = defineBlock('numberForPair', {
+      value: (xs) => [sum(xs), sum(xs)],
+      vjp: (xs) => xs.map(() => 0),
+      jvp: () => 1 as never,
+    })
+    expect(() =>
+      forward.gradient((m, x) => (numberForPair(m, x) as never[])[0] as never, [1, 2]),
+    ).toThrow(
+      err(
+        'forward.gradient',
+        'numberForPair',
+        'jvp',
+        'the number 1',
+        'an array of 2 numbers, as value does',
+      ),
+    )
+  })
+
+  it("a block's rules get their own copy of the inputs: writing into it changes nothing", () => {
+    // The product x0 x1, whose rules spoil the inputs after reading them.
+    const spoil = (xs: readonly number[]) => {
+      ;(xs as number[]).fill(99)
+    }
+    const vandal = defineBlock('vandal', {
+      value: (xs) => {
+        const r = (xs[0] as number) * (xs[1] as number)
+        spoil(xs)
+        return r
+      },
+      vjp: (xs, _out, g) => {
+        const r = [(g as number) * (xs[1] as number), (g as number) * (xs[0] as number)]
+        spoil(xs)
+        return r
+      },
+      jvp: (xs, v) => {
+        const r = (v[0] as number) * (xs[1] as number) + (v[1] as number) * (xs[0] as number)
+        spoil(xs)
+        return r
+      },
+    })
+    const f = (m: Parameters<typeof vandal>[0], x: readonly never[]) =>
+      m.add(vandal(m, x) as never, m.mul(x[0] as never, x[1] as never))
+    for (const s of [forward, reverse]) {
+      expect(s.valueAndGradient(f as never, [2, 3])).toEqual({
+        value: 12,
+        gradient: Float64Array.of(6, 4),
+      })
+    }
+    const compiled = reverse.compile(f as never, [2, 3])
+    expect(compiled.valueAndGradient([2, 3])).toEqual({
+      value: 12,
+      gradient: Float64Array.of(6, 4),
+    })
+  })
+})
