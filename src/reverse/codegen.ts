@@ -441,7 +441,7 @@ function segments(
       out.push(s++)
       continue
     }
-    const level: Level = { k: `k${outer.length}`, loop, a0: startOf(program.argEnd, loop.start) }
+    const level = levelOf(program, loop, outer.length)
     const body = segments(program, loop.start, loop.start + loop.period, [...outer, level], budget)
     out.push({ loop, body })
     s += loop.period * loop.repeats
@@ -455,51 +455,47 @@ export function generatable(program: Program): boolean {
   return true
 }
 
+/** The loop variable and first operand of `loop`, nested `depth` loops deep. */
+function levelOf(program: Program, loop: Loop, depth: number): Level {
+  return { k: `k${depth}`, loop, a0: startOf(program.argEnd, loop.start) }
+}
+
 /** The site of instruction i inside the `levels` loops. */
 function siteOf(program: Program, i: number, levels: readonly Level[]): Site {
   const argStart = startOf(program.argEnd, i)
   return { i, argStart, argCount: (program.argEnd[i] as number) - argStart, levels }
 }
 
-/** Emits the forward pass of `parts`, loops as for loops over their variables. */
-function emitForward(
+/**
+ * Emits one pass over `parts`, loops as for loops over their variables: the
+ * forward pass in recording order, the backward pass last first with its loops
+ * run down.
+ */
+function emitPass(
   gen: Generator,
   program: Program,
   parts: readonly Segment[],
   levels: readonly Level[],
+  backward: boolean,
   w: Writer,
 ): void {
-  for (const part of parts) {
+  for (let j = 0; j < parts.length; j++) {
+    const part = parts[backward ? parts.length - 1 - j : j] as Segment
     if (typeof part === 'number') {
-      gen.forward(siteOf(program, part, levels), w)
+      const site = siteOf(program, part, levels)
+      if (backward) gen.backward(site, w)
+      else gen.forward(site, w)
       continue
     }
-    const k = `k${levels.length}`
-    w.emit(`for (let ${k} = 0; ${k} < ${part.loop.repeats}; ${k}++) {`)
-    const level: Level = { k, loop: part.loop, a0: startOf(program.argEnd, part.loop.start) }
-    emitForward(gen, program, part.body, [...levels, level], w)
-    w.emit('}')
-  }
-}
-
-/** Emits the backward pass of `parts`: last first, loops run down. */
-function emitBackward(
-  gen: Generator,
-  program: Program,
-  parts: readonly Segment[],
-  levels: readonly Level[],
-  w: Writer,
-): void {
-  for (let s = parts.length - 1; s >= 0; s--) {
-    const part = parts[s] as Segment
-    if (typeof part === 'number') {
-      gen.backward(siteOf(program, part, levels), w)
-      continue
-    }
-    const k = `k${levels.length}`
-    w.emit(`for (let ${k} = ${part.loop.repeats - 1}; ${k} >= 0; ${k}--) {`)
-    const level: Level = { k, loop: part.loop, a0: startOf(program.argEnd, part.loop.start) }
-    emitBackward(gen, program, part.body, [...levels, level], w)
+    const level = levelOf(program, part.loop, levels.length)
+    const { k } = level
+    const n = part.loop.repeats
+    w.emit(
+      backward
+        ? `for (let ${k} = ${n - 1}; ${k} >= 0; ${k}--) {`
+        : `for (let ${k} = 0; ${k} < ${n}; ${k}++) {`,
+    )
+    emitPass(gen, program, part.body, [...levels, level], backward, w)
     w.emit('}')
   }
 }
@@ -509,10 +505,10 @@ export function generate(program: Program, inputs: number, maxSize: number): str
   const gen = new Generator(program, inputs)
   const parts = segments(program, 0, program.instructions, [], { left: SEARCH_BUDGET })
   const fw = new Writer()
-  emitForward(gen, program, parts, [], fw)
+  emitPass(gen, program, parts, [], false, fw)
   if (fw.size > maxSize) return null
   const bw = new Writer()
-  emitBackward(gen, program, parts, [], bw)
+  emitPass(gen, program, parts, [], true, bw)
   if (bw.size > maxSize) return null
   const rules = [...gen.rules]
     .sort()
