@@ -14,6 +14,8 @@
  */
 import { execFileSync } from 'node:child_process'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
+import { handwrittenGradient, handwrittenLoss } from '../peers/handwritten.js'
+import type { NetworkData } from '../workloads/network.js'
 import { argument, fmt, median, timePerCall } from './measure.js'
 
 const n = Number(argument('n', '2000'))
@@ -109,6 +111,13 @@ const B2 = W2 + HIDDEN
 const PARAMETERS = B2 + 1
 const inputs = Array.from({ length: BATCH }, (_, e) => Array.from(point(IN, e + 3)))
 const targets = Array.from(point(BATCH, 97))
+// The same network as data, for the plain-arithmetic loss and backprop the report also uses.
+const networkAsData: NetworkData = {
+  shape: { inputs: IN, hidden: HIDDEN, batch: BATCH },
+  x: Float64Array.from(inputs.flat()),
+  y: Float64Array.from(targets),
+  parameters: point(PARAMETERS, 5),
+}
 
 function network(useDot: boolean): ScalarFn {
   return <T>(m: Ops<T>, p: readonly T[]): T => {
@@ -130,48 +139,6 @@ function network(useDot: boolean): ScalarFn {
   }
 }
 
-function networkNative(p: Float64Array): number {
-  let loss = 0
-  for (let e = 0; e < BATCH; e++) {
-    const input = inputs[e] as number[]
-    let out = p[B2] as number
-    for (let h = 0; h < HIDDEN; h++) {
-      let z = p[B1 + h] as number
-      for (let i = 0; i < IN; i++) z += (p[W1 + h * IN + i] as number) * (input[i] as number)
-      out += (p[W2 + h] as number) * Math.tanh(z)
-    }
-    const d = out - (targets[e] as number)
-    loss += d * d
-  }
-  return loss
-}
-
-const hidden = new Float64Array(HIDDEN)
-function networkHand(p: Float64Array): Float64Array {
-  const g = new Float64Array(PARAMETERS)
-  for (let e = 0; e < BATCH; e++) {
-    const input = inputs[e] as number[]
-    let out = p[B2] as number
-    for (let h = 0; h < HIDDEN; h++) {
-      let z = p[B1 + h] as number
-      for (let i = 0; i < IN; i++) z += (p[W1 + h * IN + i] as number) * (input[i] as number)
-      hidden[h] = Math.tanh(z)
-      out += (p[W2 + h] as number) * (hidden[h] as number)
-    }
-    const dOut = 2 * (out - (targets[e] as number))
-    g[B2] = (g[B2] as number) + dOut
-    for (let h = 0; h < HIDDEN; h++) {
-      const t = hidden[h] as number
-      g[W2 + h] = (g[W2 + h] as number) + dOut * t
-      const dz = dOut * (p[W2 + h] as number) * (1 - t * t)
-      g[B1 + h] = (g[B1 + h] as number) + dz
-      for (let i = 0; i < IN; i++)
-        g[W1 + h * IN + i] = (g[W1 + h * IN + i] as number) + dz * (input[i] as number)
-    }
-  }
-  return g
-}
-
 interface Workload {
   readonly f: ScalarFn
   readonly native: (x: Float64Array) => number
@@ -189,15 +156,15 @@ const workloads: Record<string, () => Workload> = {
   }),
   'network-scalar': () => ({
     f: network(false),
-    native: networkNative,
-    hand: networkHand,
-    x: point(PARAMETERS, 5),
+    native: handwrittenLoss(networkAsData),
+    hand: handwrittenGradient(networkAsData),
+    x: networkAsData.parameters,
   }),
   'network-dot': () => ({
     f: network(true),
-    native: networkNative,
-    hand: networkHand,
-    x: point(PARAMETERS, 5),
+    native: handwrittenLoss(networkAsData),
+    hand: handwrittenGradient(networkAsData),
+    x: networkAsData.parameters,
   }),
 }
 
