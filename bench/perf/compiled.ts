@@ -229,8 +229,9 @@ if (side !== '') {
       interpreter: [],
       generated: [],
     }
+    const chosen = argument('sides', SIDES.join(',')).split(',') as Side[]
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? SIDES : [...SIDES].reverse()
+      const order = r % 2 === 0 ? chosen : [...chosen].reverse()
       for (const s of order) {
         const out = execFileSync(
           process.execPath,
@@ -250,9 +251,11 @@ if (side !== '') {
       }
     }
     const ratio = (a: Side, b: Side) => median(times[a].map((t, r) => t / (times[b][r] as number)))
-    const cells = SIDES.map((s) => `${s} ${fmt(median(times[s]))}`).join(', ')
+    const cells = chosen.map((s) => `${s} ${fmt(median(times[s]))}`).join(', ')
     console.log(`${name}: ${cells}`)
-    for (const s of ['reverse', 'interpreter', 'generated'] as const) {
+    for (const s of (['reverse', 'interpreter', 'generated'] as const).filter((s) =>
+      chosen.includes(s),
+    )) {
       console.log(
         `  ${s}: ${ratio(s, 'native').toFixed(2)}x native f, ${ratio(s, 'hand').toFixed(2)}x hand-written`,
       )

@@ -52,6 +52,9 @@ export function toVector(label: string, name: string, x: unknown): Float64Array 
       `${label}: ${name} must hold numbers, got ${describe(x)}.`,
     )
   }
+  // A typed array holds only numbers: copied in one go.
+  if (x instanceof Float64Array) return x.slice()
+  if (ArrayBuffer.isView(x)) return Float64Array.from(x as unknown as ArrayLike<number>)
   const out = new Float64Array(x.length)
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]

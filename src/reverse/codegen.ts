@@ -1,19 +1,52 @@
-import { BINARY_OPS, binaryRuleOf, numbers, UNARY_OPS, unaryRuleOf } from '../ops/index.js'
+import {
+  BINARY_OPS,
+  type BinaryName,
+  binaryRuleOf,
+  numbers,
+  UNARY_OPS,
+  type UnaryName,
+  unaryRuleOf,
+} from '../ops/index.js'
 import { DOT, FIRST_BINARY, type Program, SUM } from './program.js'
+import {
+  findLoops,
+  type Level,
+  type Loop,
+  levelOf,
+  MIN_INNER_LOOP,
+  type Segment,
+  startOf,
+} from './reroll.js'
 
 /*
- * A compiled gradient as generated JavaScript. The recorded program is cut
- * into loops, found by rerolling: a block of p instructions repeated r times,
- * in which every operand of the k-th repetition is the first repetition's
- * plus k times a fixed stride (a loop over x[i], an accumulator carried from
- * the previous iteration, a weight row and the same example's constants).
- * Each loop is emitted as a `for` over k, the rest as straight-line code; a
- * dot or sum whose operands advance by fixed strides is emitted as a loop
- * of its own. The forward function writes every node's value; the backward
- * function walks the instructions in reverse and adds partial * adjoint into
- * each operand, recomputing each partial from the op table's rule at the
- * values the forward function stored, in the order of `Replay.backward`: the
- * same numbers, bitwise, as the interpreter and as the dynamic tape.
+ * A compiled gradient as generated JavaScript. The recording is cut into
+ * loops (reroll.ts) and each loop is emitted as a `for`, its body the
+ * instructions of its first repetition. What makes the code fast is where
+ * each value lives:
+ *
+ * - A node used only within its own iteration (or by loops nested in it)
+ *   is a JavaScript local, in both passes. Its adjoint is a local too.
+ * - A node read in the next iteration (an accumulator) is carried in a
+ *   local from one iteration to the next; so is the last iteration's value
+ *   read after the loop. Its adjoint is carried back the same way.
+ * - Any other node (read by a later loop, say) has a slot in the value array
+ *   `v` and the adjoint array `g`, indexed by node.
+ * - Inputs are read from the point itself and their adjoints added into the
+ *   gradient that is returned.
+ *
+ * The backward pass needs some values to compute partials (a square's
+ * operand, a tanh's value). A cheap op's value (add, mul, ...) is computed
+ * again from its operands; any other is stored in `v` by the forward pass.
+ *
+ * Adjoints are added in the order the dynamic tape adds them (operands of an
+ * instruction last first, instructions last first), so every sum rounds the
+ * same way. The tape skips a product whose partial or adjoint is exactly 0
+ * (exact zeros are strong: an infinite partial behind a zero adjoint adds
+ * nothing). That test on every product measured about 1.5x slower, so the
+ * backward pass is generated twice: without the test, which gives the same
+ * numbers whenever every input's adjoint comes out finite (a skipped product
+ * is then a finite 0, and adding 0 changes no sum that started at +0), and
+ * with it, which runs only when some adjoint does not come out finite.
  *
  * Each pass is kept small: V8 does not optimise a function whose bytecode
  * exceeds a fixed size (60 KB, its --max-optimized-bytecode-size), and an
@@ -22,147 +55,56 @@ import { DOT, FIRST_BINARY, type Program, SUM } from './program.js'
  * interpreter (`Replay`).
  */
 
-/** The two passes, with the interface of `Replay`. */
+/** A compiled gradient's two passes, generated or interpreted. */
 export interface Engine {
-  readonly values: Float64Array
+  /** Recomputes the values at x, a point of the compiled length. */
   forward(x: Float64Array): void
-  backward(output: number): Float64Array
+  /** Node `node`'s value at the last point given to `forward` (an input's or an op's). */
+  valueOf(node: number): number
+  /** The gradient of the output at the last point given to `forward`: a new array. */
+  gradient(): Float64Array
 }
 
-/** Longest block tried as a loop body, and how many candidate periods are tried per position. */
-const MAX_PERIOD = 4096
-const MAX_CANDIDATES = 512
-/** A loop must repeat at least this often, and cover at least this many instructions. */
-const MIN_REPEATS = 3
-const MIN_COVER = 12
-/**
- * Operand comparisons the loop search may spend per program: a long program
- * with no repetition stops being searched (and, straight-line, is usually
- * over the size cap) rather than making compile slow.
- */
-const SEARCH_BUDGET = 20_000_000
-/** A dot or sum at least this long whose operands advance by fixed strides is emitted as a loop. */
-const MIN_INNER_LOOP = 8
+/** Ops whose value the backward pass recomputes rather than reads from memory. */
+const CHEAP = new Set<string>(['neg', 'abs', 'square', 'relu', 'add', 'sub', 'mul', 'min', 'max'])
 
-/** An operand of a loop body: its ref in the first repetition and its stride per repetition. */
-interface Loop {
-  readonly start: number
-  readonly period: number
-  readonly repeats: number
-  /** Per operand of the body's instructions (in `args` order from `argStart(start)`): the stride. */
-  readonly strides: Int32Array
-  /** Per operand: whether it is a constant with the same value in every repetition. */
-  readonly fixed: Uint8Array
+/** Per-site flags. */
+const STORED = 1 // its value has a slot in v in every iteration
+const IN_ARRAY = 2 // its adjoint has a slot in g (and its value one in v)
+const CARRIED = 4 // read in the next iteration or after its loop: carried in locals
+const REMAT = 8 // its value is recomputed at the top of its block in the backward pass
+
+/** A node index `base + sum of stride * k` over enclosing loop variables. */
+interface Affine {
+  readonly base: number
+  readonly terms: readonly (readonly [stride: number, k: string, repeats: number])[]
 }
 
-interface Budget {
-  left: number
-}
-
-const startOf = (argEnd: Int32Array, i: number) => (i === 0 ? 0 : (argEnd[i - 1] as number))
-
-/** Whether instructions i and j have the same op and number of operands, and one the generator handles. */
-function sameShape(program: Program, i: number, j: number): boolean {
-  const { code, argEnd } = program
-  const c = code[i] as number
-  if (c !== code[j] || c > DOT) return false
-  return (argEnd[i] as number) - startOf(argEnd, i) === (argEnd[j] as number) - startOf(argEnd, j)
-}
-
-/** Strides of the candidate being tried, copied out when it becomes a loop. */
-const scratch = { strides: new Int32Array(256), fixed: new Uint8Array(256) }
-
-/**
- * The loop starting at instruction s with period p, or null: its repetitions,
- * each operand's stride (of node index or of constant index), and which
- * constants keep one value throughout.
- */
-function tryLoop(program: Program, s: number, p: number, end: number, budget: Budget): Loop | null {
-  const { argEnd, args, constants } = program
-  const a0 = startOf(argEnd, s)
-  const width = startOf(argEnd, s + p) - a0
-  // The second repetition fixes the strides; one pass, so a mismatch stops it early.
-  if (scratch.strides.length < width) {
-    scratch.strides = new Int32Array(2 * width)
-    scratch.fixed = new Uint8Array(2 * width)
-  }
-  const { strides, fixed } = scratch
-  for (let j = 0; j < p; j++) {
-    budget.left--
-    if (!sameShape(program, s + j, s + p + j)) return null
-    const from = startOf(argEnd, s + j) - a0
-    for (let t = from; t < (argEnd[s + j] as number) - a0; t++) {
-      const r0 = args[a0 + t] as number
-      const r1 = args[a0 + width + t] as number
-      if (r0 >= 0 !== r1 >= 0) return null
-      if (r0 >= 0) {
-        strides[t] = r1 - r0
-        fixed[t] = 0
-      } else {
-        strides[t] = ~r1 - ~r0
-        fixed[t] = Object.is(constants[~r0], constants[~r1]) ? 1 : 0
-      }
+/** What an operand refers to, and so how each pass reads it and adds to its adjoint. */
+type Ref =
+  | { readonly kind: 'constant'; readonly expr: string }
+  | { readonly kind: 'array'; readonly index: Affine }
+  | { readonly kind: 'local'; readonly site: number; readonly index: Affine }
+  | {
+      readonly kind: 'carried'
+      readonly site: number
+      readonly index: Affine
+      /** The loop variable of the loop that carries it: 0 in its first iteration. */
+      readonly k: string
+      /** What the first iteration reads instead: the node before the loop. */
+      readonly init: Ref
     }
-  }
-  budget.left -= width
-  let repeats = 2
-  for (; s + (repeats + 1) * p <= end; repeats++) {
-    const base = s + repeats * p
-    let same = true
-    for (let j = 0; same && j < p; j++) same = sameShape(program, s + j, base + j)
-    if (!same) break
-    const ak = startOf(argEnd, base)
-    if (startOf(argEnd, base + p) - ak !== width) break
-    budget.left -= p + width
-    for (let t = 0; same && t < width; t++) {
-      const r0 = args[a0 + t] as number
-      const rk = args[ak + t] as number
-      if (r0 >= 0) same = rk === r0 + repeats * (strides[t] as number)
-      else {
-        same = rk < 0 && ~rk === ~r0 + repeats * (strides[t] as number)
-        if (same && fixed[t] === 1 && !Object.is(constants[~rk], constants[~r0])) fixed[t] = 0
-      }
-    }
-    if (!same) break
-  }
-  return {
-    start: s,
-    period: p,
-    repeats,
-    strides: strides.slice(0, width),
-    fixed: fixed.slice(0, width),
-  }
-}
+  | { readonly kind: 'final'; readonly site: number; readonly index: Affine }
 
-/** The loop at s covering the most instructions (the shortest body among equals), or null. */
-function bestLoop(
-  program: Program,
-  s: number,
-  end: number,
-  budget: Budget,
-  outer: readonly Level[],
-): Loop | null {
-  const { code } = program
-  const remaining = end - s
-  let best: Loop | null = null
-  let cover = 0
-  let candidates = 0
-  for (let p = 1; p <= MAX_PERIOD && 2 * p <= remaining && candidates < MAX_CANDIDATES; p++) {
-    if (budget.left <= 0) break
-    if (code[s + p] !== code[s]) continue
-    // A period p covers at most p * floor(remaining / p): skip those that cannot beat the best.
-    if (p * Math.floor(remaining / p) <= cover) continue
-    candidates++
-    const loop = tryLoop(program, s, p, end, budget)
-    if (loop === null || loop.repeats < MIN_REPEATS || !nests(program, loop, outer)) continue
-    const covers = loop.period * loop.repeats
-    if (covers > cover) {
-      best = loop
-      cover = covers
-      if (cover > remaining - p) break
-    }
-  }
-  return best !== null && cover >= MIN_COVER ? best : null
+/** A loop body, or the whole program: its instructions and inner loops in order. */
+interface Scope {
+  readonly loop: Loop | null
+  readonly parent: Scope | null
+  /** The enclosing loops, outermost first, this scope's own last. */
+  readonly levels: readonly Level[]
+  readonly parts: readonly (number | Scope)[]
+  /** The instructions directly in this scope (not in inner loops), in order. */
+  readonly sites: readonly number[]
 }
 
 /** A number as JavaScript source that reads back as the same double, -0 included. */
@@ -171,376 +113,766 @@ function literal(x: number): string {
   return Number.isNaN(x) ? 'NaN' : String(x)
 }
 
-/** An index expression `base + stride_0 * k_0 + ...`, simplified. */
-function indexExpr(base: number, terms: readonly (readonly [number, string])[]): string {
-  let out = String(base)
-  for (const [stride, k] of terms) {
+function indexExpr(a: Affine): string {
+  let out = String(a.base)
+  for (const [stride, k] of a.terms) {
     if (stride === 0) continue
     out += stride === 1 ? ` + ${k}` : ` + ${stride} * ${k}`
   }
   return out
 }
 
-class Writer {
-  readonly lines: string[] = []
-  size = 0
-  private fresh = 0
-  emit(line: string): void {
-    this.lines.push(line)
-    this.size += line.length + 1
+/** The smallest and largest value of an index over its loops' ranges. */
+function rangeOf(a: Affine): [number, number] {
+  let lo = a.base
+  let hi = a.base
+  for (const [stride, , repeats] of a.terms) {
+    const span = stride * (repeats - 1)
+    if (span < 0) lo += span
+    else hi += span
   }
-  name(prefix: string): string {
-    return `${prefix}${this.fresh++}`
-  }
+  return [lo, hi]
 }
 
-/** An enclosing loop of an instruction: its variable, its period and its operands' strides. */
-interface Level {
-  readonly k: string
-  readonly loop: Loop
-  /** Offset in `args` of the loop's first operand (first repetition). */
-  readonly a0: number
+function scopeOf(program: Program, segs: readonly Segment[], parent: Scope | null): Scope {
+  const levels = parent === null ? [] : parent.levels
+  return buildScope(program, segs, parent, null, levels)
 }
 
-/** One instruction of the first repetition of its enclosing loops (none outside a loop). */
-interface Site {
-  readonly i: number
-  readonly argStart: number
-  readonly argCount: number
-  readonly levels: readonly Level[]
+function buildScope(
+  program: Program,
+  segs: readonly Segment[],
+  parent: Scope | null,
+  loop: Loop | null,
+  levels: readonly Level[],
+): Scope {
+  const parts: (number | Scope)[] = []
+  const sites: number[] = []
+  const scope: Scope = { loop, parent, levels, parts, sites }
+  for (const seg of segs) {
+    if (typeof seg === 'number') {
+      parts.push(seg)
+      sites.push(seg)
+    } else {
+      const inner = [...levels, levelOf(program, seg.loop, levels.length)]
+      parts.push(buildScope(program, seg.body, scope, seg.loop, inner))
+    }
+  }
+  return scope
 }
 
 /**
- * Whether `loop`, found inside the first repetition of the `outer` loops, is
- * the same loop in every repetition of theirs: each of its operands' stride
- * in an outer loop (and whether a constant keeps its value there) is the same
- * in each of its own repetitions, so one expression serves them all.
+ * The lines of one block of a pass (a loop body, or a pass's top level),
+ * and the reads of arrays it hoists to its top: V8 cannot tell that the
+ * arrays a pass writes are not the ones it reads, so a read repeated after
+ * a write would be loaded again.
  */
-function nests(program: Program, loop: Loop, outer: readonly Level[]): boolean {
-  const { argEnd } = program
-  const a0 = startOf(argEnd, loop.start)
-  const width = startOf(argEnd, loop.start + loop.period) - a0
-  for (const level of outer) {
-    const { strides, fixed } = level.loop
-    const at = a0 - level.a0
-    for (let j = 1; j < loop.repeats; j++) {
-      for (let t = 0; t < width; t++) {
-        if (strides[at + j * width + t] !== strides[at + t]) return false
-        if (fixed[at + j * width + t] !== fixed[at + t]) return false
-      }
-    }
+class Writer {
+  private readonly lines: string[] = []
+  private readonly hoisted = new Map<string, string>()
+  private readonly decls: string[] = []
+  constructor(
+    /** Source characters so far, shared by the blocks of one pass. */
+    private readonly total: { size: number; names: number },
+  ) {}
+
+  get size(): number {
+    return this.total.size
   }
-  return true
+
+  emit(line: string): void {
+    this.lines.push(line)
+    this.total.size += line.length + 1
+  }
+
+  /** A name for `expr`, read once at the top of this block. */
+  hoist(expr: string): string {
+    let name = this.hoisted.get(expr)
+    if (name === undefined) {
+      name = `h${this.total.names++}`
+      this.hoisted.set(expr, name)
+      const decl = `const ${name} = ${expr};`
+      this.decls.push(decl)
+      this.total.size += decl.length + 1
+    }
+    return name
+  }
+
+  child(): Writer {
+    return new Writer(this.total)
+  }
+
+  /** Appends a block written by `child()`: its header, its hoisted reads and lines, its footer. */
+  nest(header: string, inner: Writer, footer: readonly string[]): void {
+    this.emit(header)
+    for (const line of inner.text()) this.lines.push(line)
+    for (const line of footer) this.emit(line)
+  }
+
+  text(): string[] {
+    return [...this.decls, ...this.lines]
+  }
 }
 
-/** The generator: operand expressions, and the code of each instruction in either direction. */
+/** The analysis of a program and the source of its passes. */
 class Generator {
+  /** For every instruction, the instruction of the first repetition it repeats. */
+  private readonly siteOf: Int32Array
+  /** For every site, the scope it is directly in. */
+  private readonly scopes: (Scope | undefined)[]
+  private readonly flags: Uint8Array
+  /** Each site's operands. */
+  private readonly refs: (readonly Ref[] | undefined)[]
+  /** The first iteration's value of a carried site: the node before its loop. */
+  private readonly inits = new Map<number, Ref>()
   readonly rules = new Set<string>()
+  readonly top: Scope
+  private fresh = 0
+  /** The output, read as if by an instruction after the last: its value is returned, its adjoint seeded. */
+  private readonly output: Ref | null
+  /** The block being written, and whether it is in the backward pass (which writes no values). */
+  private w: Writer = new Writer({ size: 0, names: 0 })
+  private inBackward = false
+
   constructor(
     private readonly program: Program,
     private readonly inputs: number,
-  ) {}
-
-  /** Operand t's stride in each enclosing loop, with the loop's variable. */
-  private terms(site: Site, t: number): [number, string][] {
-    return site.levels.map((l) => [l.loop.strides[site.argStart + t - l.a0] as number, l.k])
+    output: number,
+  ) {
+    const n = program.instructions
+    this.siteOf = new Int32Array(n)
+    this.scopes = new Array(n)
+    this.flags = new Uint8Array(n)
+    this.refs = new Array(n)
+    this.top = scopeOf(program, findLoops(program), null)
+    this.place(this.top, 0)
+    this.classify(this.top)
+    this.output = output < 0 ? null : this.resolve(output, this.top, [])
+    // Values the function read with m.value are compared after the forward pass, by index.
+    for (let k = 0; k < program.reads.length; k += 2) {
+      const node = program.reads[k] as number
+      if (node >= inputs) this.markInstance(node - inputs, STORED)
+    }
+    this.needs(this.top)
   }
 
-  /** A node operand's index expression, or null for a constant. */
-  nodeIndex(site: Site, t: number): string | null {
-    const r = this.program.args[site.argStart + t] as number
-    return r < 0 ? null : indexExpr(r, this.terms(site, t))
+  /** Fills `siteOf` for every repetition of the scope's instructions, offset by `offset`. */
+  private place(scope: Scope, offset: number): void {
+    for (const part of scope.parts) {
+      if (typeof part === 'number') {
+        this.siteOf[part + offset] = part
+        if (offset === 0) this.scopes[part] = scope
+        continue
+      }
+      const { period, repeats } = part.loop as Loop
+      for (let r = 0; r < repeats; r++) this.place(part, offset + r * period)
+    }
   }
 
-  /** An operand's value expression: a node's value, a constant's literal, or a constant by index. */
-  value(site: Site, t: number): string {
-    const r = this.program.args[site.argStart + t] as number
-    if (r >= 0) return `v[${this.nodeIndex(site, t)}]`
-    const same = site.levels.every(
-      (l) =>
-        l.loop.fixed[site.argStart + t - l.a0] === 1 ||
-        l.loop.strides[site.argStart + t - l.a0] === 0,
+  private markInstance(instruction: number, flag: number): void {
+    const site = this.siteOf[instruction] as number
+    this.flags[site] = (this.flags[site] as number) | flag
+  }
+
+  private argStart(i: number): number {
+    return startOf(this.program.argEnd, i)
+  }
+
+  private argCount(i: number): number {
+    return (this.program.argEnd[i] as number) - this.argStart(i)
+  }
+
+  /** Operand t of site i: its stride in each enclosing loop. */
+  private strides(i: number, t: number): number[] {
+    const at = this.argStart(i) + t
+    return (this.scopes[i] as Scope).levels.map((l) => l.loop.strides[at - l.a0] as number)
+  }
+
+  private affine(base: number, levels: readonly Level[], strides: readonly number[]): Affine {
+    return {
+      base,
+      terms: levels.map((l, d) => [strides[d] as number, l.k, l.loop.repeats] as const),
+    }
+  }
+
+  private classify(scope: Scope): void {
+    for (const part of scope.parts) {
+      if (typeof part !== 'number') {
+        this.classify(part)
+        continue
+      }
+      const refs: Ref[] = []
+      const start = this.argStart(part)
+      for (let t = 0; t < this.argCount(part); t++) {
+        const r = this.program.args[start + t] as number
+        const strides = this.strides(part, t)
+        refs.push(r < 0 ? this.constant(part, t, r) : this.resolve(r, scope, strides))
+      }
+      this.refs[part] = refs
+    }
+  }
+
+  /** A constant operand: a literal where it is the same in every repetition, else read from `c`. */
+  private constant(i: number, t: number, r: number): Ref {
+    const at = this.argStart(i) + t
+    const levels = (this.scopes[i] as Scope).levels
+    const same = levels.every(
+      (l) => l.loop.fixed[at - l.a0] === 1 || l.loop.strides[at - l.a0] === 0,
     )
-    if (same) return literal(this.program.constants[~r] as number)
-    return `c[${indexExpr(~r, this.terms(site, t))}]`
-  }
-
-  private node(site: Site): string {
-    return indexExpr(
-      this.inputs + site.i,
-      site.levels.map((l) => [l.loop.period, l.k]),
-    )
-  }
-
-  output(site: Site): string {
-    return `v[${this.node(site)}]`
-  }
-
-  adjointOf(site: Site): string {
-    return `g[${this.node(site)}]`
+    if (same) return { kind: 'constant', expr: literal(this.program.constants[~r] as number) }
+    return {
+      kind: 'constant',
+      expr: `c[${indexExpr(this.affine(~r, levels, this.strides(i, t)))}]`,
+    }
   }
 
   /**
-   * A dot's or sum's operands as `base + stride * j` (per factor), when they
-   * advance by fixed strides and a loop is worth it: [node or constant, base
-   * index expression, stride] per factor, or null.
+   * What node r (in the first repetition of `scope`'s loops, moving by
+   * `strides` in them) is to a reader in `scope`: a local of this or an
+   * enclosing iteration, the previous iteration's value of a node carried
+   * by one of the loops, the last iteration's value of a node of a loop
+   * directly inside, or else a slot in the arrays.
    */
-  progression(
-    site: Site,
-    step: number,
-    offset: number,
-  ): { node: boolean; base: string; stride: number } | null {
-    const { args } = this.program
-    const terms = site.argCount / step
-    if (terms < MIN_INNER_LOOP) return null
-    const first = args[site.argStart + offset] as number
-    const second = args[site.argStart + step + offset] as number
-    const node = first >= 0
-    if (second >= 0 !== node) return null
-    const idx = (r: number) => (node ? r : ~r)
-    const stride = idx(second) - idx(first)
-    const outer = this.terms(site, offset)
-    for (let t = 0; t < terms; t++) {
-      const r = args[site.argStart + t * step + offset] as number
-      if (r >= 0 !== node || idx(r) !== idx(first) + t * stride) return null
-      // Every term must move by the same stride in each enclosing loop.
-      const moves = this.terms(site, t * step + offset)
-      if (moves.some(([d], level) => d !== outer[level]?.[0])) return null
+  private resolve(r: number, scope: Scope, strides: readonly number[]): Ref {
+    const { levels } = scope
+    const index = this.affine(r, levels, strides)
+    const [, hi] = rangeOf(index)
+    if (hi < this.inputs) return { kind: 'array', index }
+    const j = r - this.inputs
+    const moves = (d: number) => strides[d] === levels[d]?.loop.period
+    // A local: the node of this iteration of every loop it is in, and the same in loops inside.
+    if (j >= 0 && this.siteOf[j] === j) {
+      const depth = (this.scopes[j] as Scope).levels.length
+      if (
+        this.encloses(this.scopes[j] as Scope, scope) &&
+        strides.every((s, d) => (d < depth ? moves(d) : s === 0))
+      ) {
+        return { kind: 'local', site: j, index }
+      }
     }
-    return { node, base: indexExpr(idx(first), outer), stride }
-  }
-
-  forward(site: Site, w: Writer): void {
-    const c = this.program.code[site.i] as number
-    const out = this.output(site)
-    if (c < FIRST_BINARY) {
-      const name = UNARY_OPS[c] as string
-      this.rules.add(`U_${name}`)
-      w.emit(`${out} = U_${name}.value(${this.value(site, 0)});`)
-    } else if (c < SUM) {
-      const name = BINARY_OPS[c - FIRST_BINARY] as string
-      this.rules.add(`B_${name}`)
-      w.emit(`${out} = B_${name}.value(${this.value(site, 0)}, ${this.value(site, 1)});`)
-    } else if (c === SUM) {
-      const t = w.name('t')
-      const run = this.progression(site, 1, 0)
-      w.emit(`let ${t} = 0;`)
-      if (run !== null) {
-        const src = run.node ? 'v' : 'c'
-        w.emit(
-          `for (let j = 0; j < ${site.argCount}; j++) ${t} += ${src}[${run.base} + ${run.stride} * j];`,
-        )
-      } else for (let a = 0; a < site.argCount; a++) w.emit(`${t} += ${this.value(site, a)};`)
-      w.emit(`${out} = ${t};`)
-    } else {
-      const t = w.name('t')
-      const x = this.progression(site, 2, 0)
-      const y = this.progression(site, 2, 1)
-      w.emit(`let ${t} = 0;`)
-      if (x !== null && y !== null) {
-        const xs = x.node ? 'v' : 'c'
-        const ys = y.node ? 'v' : 'c'
-        w.emit(
-          `for (let j = 0; j < ${site.argCount / 2}; j++) ${t} += ${xs}[${x.base} + ${x.stride} * j] * ${ys}[${y.base} + ${y.stride} * j];`,
-        )
-      } else {
-        for (let a = 0; a < site.argCount; a += 2) {
-          w.emit(`${t} += ${this.value(site, a)} * ${this.value(site, a + 1)};`)
+    // Carried: the node of the previous iteration of the loop at depth d (in the first, the
+    // node before the loop, which may be an input).
+    for (let d = levels.length - 1; d >= 0; d--) {
+      const level = levels[d] as Level
+      const x = j + level.loop.period
+      const inBody = x >= 0 && x < this.program.instructions && this.siteOf[x] === x
+      if (!inBody || this.scopes[x]?.levels.length !== d + 1) continue
+      if (this.scopes[x]?.levels[d] !== level) continue
+      if (!strides.every((s, e) => (e <= d ? moves(e) : s === 0))) continue
+      const outer = this.enclosing(scope, d)
+      const init = this.resolve(r, outer, strides.slice(0, d))
+      this.inits.set(x, init)
+      this.flags[x] = (this.flags[x] as number) | CARRIED
+      return { kind: 'carried', site: x, index, k: level.k, init }
+    }
+    // Final: the last iteration's node of a loop directly in this scope.
+    if (j >= 0) {
+      const x = this.siteOf[j] as number
+      const inner = this.scopes[x]
+      if (inner?.parent === scope && strides.every((_, d) => moves(d))) {
+        const { period, repeats } = inner.loop as Loop
+        if (j - x === (repeats - 1) * period) {
+          this.flags[x] = (this.flags[x] as number) | CARRIED
+          return { kind: 'final', site: x, index }
         }
       }
-      w.emit(`${out} = ${t};`)
+    }
+    // Anything else is read from the arrays: every node it may be gets a slot.
+    this.markAll(index, 0, r)
+    return { kind: 'array', index }
+  }
+
+  /** Marks every node `index` takes over its loops' ranges as kept in the arrays. */
+  private markAll(index: Affine, d: number, at: number): void {
+    if (d === index.terms.length) {
+      if (at >= this.inputs) this.markInstance(at - this.inputs, STORED | IN_ARRAY)
+      return
+    }
+    const [stride, , repeats] = index.terms[d] as Affine['terms'][number]
+    const count = stride === 0 ? 1 : repeats
+    for (let k = 0; k < count; k++) this.markAll(index, d + 1, at + k * stride)
+  }
+
+  /** Whether `outer` is `inner` or one of the scopes it is in. */
+  private encloses(outer: Scope, inner: Scope): boolean {
+    for (let s: Scope | null = inner; s !== null; s = s.parent) if (s === outer) return true
+    return false
+  }
+
+  /** The scope enclosing `scope` that is `depth` loops deep. */
+  private enclosing(scope: Scope, depth: number): Scope {
+    let s = scope
+    while (s.levels.length > depth) s = s.parent as Scope
+    return s
+  }
+
+  /** Marks what the backward pass reads: operands and values its partials need. */
+  private needs(scope: Scope): void {
+    const { code } = this.program
+    for (const part of scope.parts) {
+      if (typeof part !== 'number') {
+        this.needs(part)
+        continue
+      }
+      const c = code[part] as number
+      const refs = this.refs[part] as readonly Ref[]
+      if (c < FIRST_BINARY) {
+        if ((refs[0] as Ref).kind === 'constant') continue
+        const arity = unaryRuleOf[UNARY_OPS[c] as UnaryName].partial.length
+        if (arity >= 2) this.need(refs[0] as Ref)
+        if (arity >= 3) this.needSite(part)
+      } else if (c < SUM) {
+        const rule = binaryRuleOf[BINARY_OPS[c - FIRST_BINARY] as BinaryName]
+        for (const [t, partial] of [
+          [0, rule.partialA],
+          [1, rule.partialB],
+        ] as const) {
+          if ((refs[t] as Ref).kind === 'constant') continue
+          if (partial.length >= 2) this.need(refs[0] as Ref)
+          if (partial.length >= 3) this.need(refs[1] as Ref)
+          if (partial.length >= 4) this.needSite(part)
+        }
+      } else if (c === DOT) {
+        for (let t = 0; t < refs.length; t += 2) {
+          if ((refs[t] as Ref).kind !== 'constant') this.need(refs[t + 1] as Ref)
+          if ((refs[t + 1] as Ref).kind !== 'constant') this.need(refs[t] as Ref)
+        }
+      }
     }
   }
 
-  /** Adds `partial * g` into each node operand, last operand first, skipping exact zeros. */
-  backward(site: Site, w: Writer): void {
-    const c = this.program.code[site.i] as number
-    const g = w.name('g')
-    w.emit(`const ${g} = ${this.adjointOf(site)};`)
-    w.emit(`if (${g} !== 0) {`)
-    if (c < FIRST_BINARY) {
-      const a = this.nodeIndex(site, 0)
-      if (a !== null) {
-        const name = UNARY_OPS[c] as string
-        const p = w.name('p')
-        w.emit(`const ${p} = U_${name}.partial(N, v[${a}], ${this.output(site)});`)
-        w.emit(`if (${p} !== 0) g[${a}] += ${p} * ${g};`)
+  private need(ref: Ref): void {
+    if (ref.kind === 'local') this.needSite(ref.site)
+    else if (ref.kind === 'carried') {
+      this.flags[ref.site] = (this.flags[ref.site] as number) | STORED
+      this.need(ref.init)
+    } else if (ref.kind === 'final') {
+      this.flags[ref.site] = (this.flags[ref.site] as number) | STORED
+    }
+  }
+
+  /** Site i's value is read by the backward pass: recomputed if cheap, else stored. */
+  private needSite(i: number): void {
+    const flags = this.flags[i] as number
+    if (flags & (STORED | REMAT)) return
+    const refs = this.refs[i] as readonly Ref[]
+    const cheap =
+      CHEAP.has(this.opName(i)) &&
+      refs.every((r) => r.kind === 'constant' || r.kind === 'array' || r.kind === 'local')
+    if (!cheap) {
+      this.flags[i] = flags | STORED
+      return
+    }
+    this.flags[i] = flags | REMAT
+    for (const r of refs) this.need(r)
+  }
+
+  private opName(i: number): string {
+    const c = this.program.code[i] as number
+    if (c < FIRST_BINARY) return UNARY_OPS[c] as string
+    if (c < SUM) return BINARY_OPS[c - FIRST_BINARY] as string
+    return c === SUM ? 'sum' : 'dot'
+  }
+
+  private has(i: number, flag: number): boolean {
+    return ((this.flags[i] as number) & flag) !== 0
+  }
+
+  /** Site i's own node in the current iteration. */
+  private nodeIndex(i: number): string {
+    const { levels } = this.scopes[i] as Scope
+    return indexExpr(
+      this.affine(
+        this.inputs + i,
+        levels,
+        levels.map((l) => l.loop.period),
+      ),
+    )
+  }
+
+  /** Reads node `index` from x (an input) or v (an op), whichever it is in every iteration. */
+  private arrayValue(index: Affine): string {
+    const [lo, hi] = rangeOf(index)
+    if (hi < this.inputs) return this.w.hoist(`x[${indexExpr(index)}]`)
+    const read = lo >= this.inputs ? `v[${indexExpr(index)}]` : `at(x, v, ${indexExpr(index)})`
+    return this.stored(read)
+  }
+
+  /** A read of v: hoisted in the backward pass, which does not write v; in the forward pass it may be written in this block. */
+  private stored(read: string): string {
+    return this.inBackward ? this.w.hoist(read) : read
+  }
+
+  /** A constant's expression: a literal, or a read of c. */
+  private constantValue(expr: string): string {
+    return expr.startsWith('c[') ? this.w.hoist(expr) : expr
+  }
+
+  /** Adds `value` into node `index`'s adjoint: an input's in gx, an op's in g. */
+  private arrayAdd(index: Affine, value: string): string {
+    const [lo, hi] = rangeOf(index)
+    if (hi < this.inputs) return `gx[${indexExpr(index)}] += ${value};`
+    if (lo >= this.inputs) return `g[${indexExpr(index)}] += ${value};`
+    const i = `i${this.fresh++}`
+    return `{ const ${i} = ${indexExpr(index)}; if (${i} < ${this.inputs}) gx[${i}] += ${value}; else g[${i}] += ${value}; }`
+  }
+
+  /** An operand's value in the forward pass. */
+  private forwardValue(ref: Ref): string {
+    switch (ref.kind) {
+      case 'constant':
+        return this.constantValue(ref.expr)
+      case 'array':
+        return this.arrayValue(ref.index)
+      case 'local':
+        return `t${ref.site}`
+      default:
+        return `cv${ref.site}`
+    }
+  }
+
+  /** An operand's value in the backward pass: recomputed, or read where the forward pass stored it. */
+  private backwardValue(ref: Ref): string {
+    switch (ref.kind) {
+      case 'constant':
+        return this.constantValue(ref.expr)
+      case 'array':
+        return this.arrayValue(ref.index)
+      case 'local':
+        return this.has(ref.site, REMAT)
+          ? `r${ref.site}`
+          : this.stored(`v[${indexExpr(ref.index)}]`)
+      case 'carried':
+        return this.stored(
+          `(${ref.k} > 0 ? v[${indexExpr(ref.index)}] : ${this.backwardValue(ref.init)})`,
+        )
+      case 'final':
+        return this.stored(`v[${indexExpr(ref.index)}]`)
+    }
+  }
+
+  /** A statement adding `value` (an expression without side effects) into an operand's adjoint. */
+  private addTo(ref: Ref, value: string): string {
+    switch (ref.kind) {
+      case 'constant':
+        return ''
+      case 'array':
+        return this.arrayAdd(ref.index, value)
+      case 'local':
+        return this.has(ref.site, IN_ARRAY)
+          ? this.arrayAdd(ref.index, value)
+          : `a${ref.site} += ${value};`
+      case 'carried': {
+        const q = `q${this.fresh++}`
+        const previous = this.has(ref.site, IN_ARRAY)
+          ? this.arrayAdd(ref.index, q)
+          : `ca${ref.site} += ${q};`
+        return `{ const ${q} = ${value}; if (${ref.k} > 0) ${previous} else ${this.addTo(ref.init, q)} }`
       }
+      case 'final':
+        return this.has(ref.site, IN_ARRAY)
+          ? this.arrayAdd(ref.index, value)
+          : `ca${ref.site} += ${value};`
+    }
+  }
+
+  /** The sites directly in a loop that are carried in locals from one iteration to the next. */
+  private carriedIn(scope: Scope): number[] {
+    return scope.sites.filter((i) => this.has(i, CARRIED))
+  }
+
+  /** Operands t, t + step, ... of site i as `base + stride * j` in one array, when a loop is worth it. */
+  private progression(
+    i: number,
+    step: number,
+    offset: number,
+  ): { readonly base: string; readonly stride: number; readonly array: 'x' | 'v' | 'c' } | null {
+    const refs = this.refs[i] as readonly Ref[]
+    const terms = refs.length / step
+    if (terms < MIN_INNER_LOOP) return null
+    const { args } = this.program
+    const start = this.argStart(i)
+    const first = args[start + offset] as number
+    const node = first >= 0
+    const idx = (r: number) => (node ? r : ~r)
+    const stride = idx(args[start + step + offset] as number) - idx(first)
+    const outer = this.strides(i, offset)
+    let lo = Number.POSITIVE_INFINITY
+    let hi = Number.NEGATIVE_INFINITY
+    for (let t = 0; t < terms; t++) {
+      const at = t * step + offset
+      const r = args[start + at] as number
+      const ref = refs[at] as Ref
+      if (r >= 0 !== node || idx(r) !== idx(first) + t * stride) return null
+      if (node && ref.kind !== 'array') return null
+      if (!node && ref.kind !== 'constant') return null
+      // Every term must move by the same stride in each enclosing loop.
+      const moves = this.strides(i, at)
+      if (moves.some((d, level) => d !== outer[level])) return null
+      if (node && ref.kind === 'array') {
+        const [a, b] = rangeOf(ref.index)
+        lo = Math.min(lo, a)
+        hi = Math.max(hi, b)
+      }
+    }
+    const levels = (this.scopes[i] as Scope).levels
+    const base = indexExpr(this.affine(idx(first), levels, outer))
+    if (!node) {
+      // Constants that are the same in every repetition of the enclosing loops may still differ per term.
+      return { base, stride, array: 'c' }
+    }
+    if (hi < this.inputs) return { base, stride, array: 'x' }
+    if (lo >= this.inputs) return { base, stride, array: 'v' }
+    return null
+  }
+
+  /** The value of site i from its operands' values `val`. */
+  private valueExpr(i: number, val: (ref: Ref) => string, w: Writer, name: string): void {
+    const c = this.program.code[i] as number
+    const refs = this.refs[i] as readonly Ref[]
+    if (c < FIRST_BINARY) {
+      const rule = `U_${UNARY_OPS[c]}`
+      this.rules.add(rule)
+      w.emit(`const ${name} = ${rule}.value(${val(refs[0] as Ref)});`)
     } else if (c < SUM) {
-      const name = BINARY_OPS[c - FIRST_BINARY] as string
-      const args = `N, ${this.value(site, 0)}, ${this.value(site, 1)}, ${this.output(site)}`
+      const rule = `B_${BINARY_OPS[c - FIRST_BINARY]}`
+      this.rules.add(rule)
+      w.emit(`const ${name} = ${rule}.value(${val(refs[0] as Ref)}, ${val(refs[1] as Ref)});`)
+    } else if (c === SUM) {
+      w.emit(`let ${name} = 0;`)
+      const run = this.progression(i, 1, 0)
+      if (run !== null) {
+        w.emit(
+          `for (let j = 0; j < ${refs.length}; j++) ${name} += ${run.array}[${run.base} + ${run.stride} * j];`,
+        )
+      } else for (const r of refs) w.emit(`${name} += ${val(r)};`)
+    } else {
+      w.emit(`let ${name} = 0;`)
+      const x = this.progression(i, 2, 0)
+      const y = this.progression(i, 2, 1)
+      if (x !== null && y !== null) {
+        w.emit(
+          `for (let j = 0; j < ${refs.length / 2}; j++) ${name} += ${x.array}[${x.base} + ${x.stride} * j] * ${y.array}[${y.base} + ${y.stride} * j];`,
+        )
+      } else {
+        for (let t = 0; t < refs.length; t += 2) {
+          w.emit(`${name} += ${val(refs[t] as Ref)} * ${val(refs[t + 1] as Ref)};`)
+        }
+      }
+    }
+  }
+
+  /** The forward pass: the top scope's, returning the output's value. */
+  forwardPass(w: Writer): void {
+    this.inBackward = false
+    this.forward(this.top, w)
+    this.w = w
+    if (this.output !== null) w.emit(`return ${this.forwardValue(this.output)};`)
+  }
+
+  /** The backward pass, last instruction first; `guarded` skips products with a zero factor. */
+  backwardPass(w: Writer, guarded: boolean): void {
+    this.inBackward = true
+    this.backward(this.top, w, guarded)
+  }
+
+  /** The forward pass over a scope: each value a local, stored where the backward pass or a later loop reads it. */
+  private forward(scope: Scope, w: Writer): void {
+    this.w = w
+    for (const part of scope.parts) {
+      if (typeof part === 'number') {
+        this.valueExpr(part, (r) => this.forwardValue(r), w, `t${part}`)
+        if (this.has(part, STORED | IN_ARRAY)) w.emit(`v[${this.nodeIndex(part)}] = t${part};`)
+        if (this.has(part, IN_ARRAY)) w.emit(`g[${this.nodeIndex(part)}] = 0;`)
+        continue
+      }
+      const carried = this.carriedIn(part)
+      for (const x of carried) {
+        const init = this.inits.get(x)
+        w.emit(`let cv${x} = ${init === undefined ? '0' : this.forwardValue(init)};`)
+      }
+      const { k } = part.levels[part.levels.length - 1] as Level
+      const { repeats } = part.loop as Loop
+      const inner = w.child()
+      this.forward(part, inner)
+      this.w = w
+      const footer = [...carried.map((x) => `cv${x} = t${x};`), '}']
+      w.nest(`for (let ${k} = 0; ${k} < ${repeats}; ${k}++) {`, inner, footer)
+    }
+  }
+
+  private backward(scope: Scope, w: Writer, guarded: boolean): void {
+    this.w = w
+    for (const i of scope.sites) {
+      if (this.has(i, REMAT)) this.valueExpr(i, (r) => this.backwardValue(r), w, `r${i}`)
+    }
+    for (const part of scope.parts) {
+      if (typeof part === 'number') continue
+      for (const x of this.carriedIn(part)) if (!this.has(x, IN_ARRAY)) w.emit(`let ca${x} = 0;`)
+    }
+    for (const i of scope.sites) {
+      if (this.has(i, IN_ARRAY)) continue
+      if (this.has(i, CARRIED)) w.emit(`let a${i} = ca${i}; ca${i} = 0;`)
+      else w.emit(`let a${i} = 0;`)
+    }
+    // The output's adjoint is 1 before any instruction adds to it, as on the tape.
+    if (scope === this.top && this.output !== null) w.emit(this.addTo(this.output, '1'))
+    for (let p = scope.parts.length - 1; p >= 0; p--) {
+      const part = scope.parts[p] as number | Scope
+      if (typeof part === 'number') {
+        this.backwardSite(part, w, guarded)
+        continue
+      }
+      const { k } = part.levels[part.levels.length - 1] as Level
+      const { repeats } = part.loop as Loop
+      const inner = w.child()
+      this.backward(part, inner, guarded)
+      this.w = w
+      w.nest(`for (let ${k} = ${repeats - 1}; ${k} >= 0; ${k}--) {`, inner, ['}'])
+    }
+  }
+
+  /** Adds `partial * adjoint` into each operand of site i, last operand first. */
+  private backwardSite(i: number, w: Writer, guarded: boolean): void {
+    const c = this.program.code[i] as number
+    const refs = this.refs[i] as readonly Ref[]
+    const g = `g${i}`
+    w.emit(`const ${g} = ${this.has(i, IN_ARRAY) ? `g[${this.nodeIndex(i)}]` : `a${i}`};`)
+    const body: string[] = []
+    /** Adds `p * g` into an operand: p an expression, computed once. */
+    const add = (ref: Ref, p: string, zeroTest = true) => {
+      if (ref.kind === 'constant') return
+      if (!guarded) body.push(this.addTo(ref, `${p} * ${g}`))
+      else if (zeroTest) {
+        const q = `p${this.fresh++}`
+        body.push(`{ const ${q} = ${p}; if (${q} !== 0) ${this.addTo(ref, `${q} * ${g}`)} }`)
+      } else body.push(this.addTo(ref, g))
+    }
+    const own = () => (this.has(i, REMAT) ? `r${i}` : this.stored(`v[${this.nodeIndex(i)}]`))
+    if (c < FIRST_BINARY) {
+      const name = UNARY_OPS[c] as UnaryName
+      const arity = unaryRuleOf[name].partial.length
+      const a = arity >= 2 ? this.backwardValue(refs[0] as Ref) : '0'
+      const out = arity >= 3 ? own() : '0'
+      add(refs[0] as Ref, `U_${name}.partial(N, ${a}, ${out})`)
+      this.rules.add(`U_${name}`)
+    } else if (c < SUM) {
+      const name = BINARY_OPS[c - FIRST_BINARY] as BinaryName
+      const rule = binaryRuleOf[name]
       for (const [t, which] of [
         [1, 'partialB'],
         [0, 'partialA'],
       ] as const) {
-        const r = this.nodeIndex(site, t)
-        if (r === null) continue
-        const p = w.name('p')
-        w.emit(`const ${p} = B_${name}.${which}(${args});`)
-        w.emit(`if (${p} !== 0) g[${r}] += ${p} * ${g};`)
+        if ((refs[t] as Ref).kind === 'constant') continue
+        const arity = rule[which].length
+        const a = arity >= 2 ? this.backwardValue(refs[0] as Ref) : '0'
+        const b = arity >= 3 ? this.backwardValue(refs[1] as Ref) : '0'
+        const out = arity >= 4 ? own() : '0'
+        add(refs[t] as Ref, `B_${name}.${which}(N, ${a}, ${b}, ${out})`)
       }
+      this.rules.add(`B_${name}`)
     } else if (c === SUM) {
-      const run = this.progression(site, 1, 0)
-      if (run?.node) {
-        w.emit(
-          `for (let j = ${site.argCount - 1}; j >= 0; j--) g[${run.base} + ${run.stride} * j] += ${g};`,
+      const run = this.progression(i, 1, 0)
+      if (run !== null && run.array !== 'c') {
+        const adj = run.array === 'x' ? 'gx' : 'g'
+        body.push(
+          `for (let j = ${refs.length - 1}; j >= 0; j--) ${adj}[${run.base} + ${run.stride} * j] += ${g};`,
         )
-      } else {
-        for (let a = site.argCount - 1; a >= 0; a--) {
-          const r = this.nodeIndex(site, a)
-          if (r !== null) w.emit(`g[${r}] += ${g};`)
-        }
-      }
+      } else for (let t = refs.length - 1; t >= 0; t--) add(refs[t] as Ref, '1', false)
     } else {
-      const x = this.progression(site, 2, 0)
-      const y = this.progression(site, 2, 1)
+      const x = this.progression(i, 2, 0)
+      const y = this.progression(i, 2, 1)
       if (x !== null && y !== null) {
-        const xs = x.node ? 'v' : 'c'
-        const ys = y.node ? 'v' : 'c'
-        w.emit(`for (let j = ${site.argCount / 2 - 1}; j >= 0; j--) {`)
-        w.emit(
-          `const a = ${xs}[${x.base} + ${x.stride} * j], b = ${ys}[${y.base} + ${y.stride} * j];`,
-        )
-        if (y.node) w.emit(`if (a !== 0) g[${y.base} + ${y.stride} * j] += a * ${g};`)
-        if (x.node) w.emit(`if (b !== 0) g[${x.base} + ${x.stride} * j] += b * ${g};`)
-        w.emit('}')
+        const read = (p: typeof x) => `${p.array}[${p.base} + ${p.stride} * j]`
+        const adj = (p: typeof x) => `${p.array === 'x' ? 'gx' : 'g'}[${p.base} + ${p.stride} * j]`
+        body.push(`for (let j = ${refs.length / 2 - 1}; j >= 0; j--) {`)
+        body.push(`const ja = ${read(x)}, jb = ${read(y)};`)
+        const test = (f: string) => (guarded ? `if (${f} !== 0) ` : '')
+        if (y.array !== 'c') body.push(`${test('ja')}${adj(y)} += ja * ${g};`)
+        if (x.array !== 'c') body.push(`${test('jb')}${adj(x)} += jb * ${g};`)
+        body.push('}')
       } else {
-        for (let a = site.argCount - 2; a >= 0; a -= 2) {
-          const ra = this.nodeIndex(site, a)
-          const rb = this.nodeIndex(site, a + 1)
-          const va = this.value(site, a)
-          const vb = this.value(site, a + 1)
-          if (rb !== null) w.emit(`if (${va} !== 0) g[${rb}] += ${va} * ${g};`)
-          if (ra !== null) w.emit(`if (${vb} !== 0) g[${ra}] += ${vb} * ${g};`)
+        for (let t = refs.length - 2; t >= 0; t -= 2) {
+          add(refs[t + 1] as Ref, this.backwardValue(refs[t] as Ref))
+          add(refs[t] as Ref, this.backwardValue(refs[t + 1] as Ref))
         }
       }
     }
-    w.emit('}')
+    if (body.length === 0) return
+    if (guarded) w.emit(`if (${g} !== 0) {`)
+    for (const line of body) w.emit(line)
+    if (guarded) w.emit('}')
   }
 }
 
-/** A loop and the segments of its first repetition, or a single instruction. */
-type Segment = number | { readonly loop: Loop; readonly body: readonly Segment[] }
-
-/**
- * Instructions [from, to) cut into loops and single instructions, in order,
- * inside the first repetition of the `outer` loops; a loop's body is cut
- * the same way, so a loop over examples holds a loop over a layer's units.
- */
-function segments(
+/** The generated source of both passes (and the guarded backward pass), or null over `maxSize` characters per pass. */
+export function generate(
   program: Program,
-  from: number,
-  to: number,
-  outer: readonly Level[],
-  budget: Budget,
-): Segment[] {
-  const out: Segment[] = []
-  for (let s = from; s < to; ) {
-    const loop = bestLoop(program, s, to, budget, outer)
-    if (loop === null) {
-      out.push(s++)
-      continue
-    }
-    const level = levelOf(program, loop, outer.length)
-    const body = segments(program, loop.start, loop.start + loop.period, [...outer, level], budget)
-    out.push({ loop, body })
-    s += loop.period * loop.repeats
+  inputs: number,
+  output: number,
+  maxSize: number,
+): string | null {
+  const gen = new Generator(program, inputs, output)
+  const passes: string[] = []
+  for (const pass of ['forward', 'backward', 'guarded'] as const) {
+    const w = new Writer({ size: 0, names: 0 })
+    if (pass === 'forward') gen.forwardPass(w)
+    else gen.backwardPass(w, pass === 'guarded')
+    if (w.size > maxSize) return null
+    passes.push(w.text().join('\n'))
   }
-  return out
-}
-
-/** Whether every instruction is one the generator handles (no custom ops or blocks). */
-export function generatable(program: Program): boolean {
-  for (let i = 0; i < program.instructions; i++) if ((program.code[i] as number) > DOT) return false
-  return true
-}
-
-/** The loop variable and first operand of `loop`, nested `depth` loops deep. */
-function levelOf(program: Program, loop: Loop, depth: number): Level {
-  return { k: `k${depth}`, loop, a0: startOf(program.argEnd, loop.start) }
-}
-
-/** The site of instruction i inside the `levels` loops. */
-function siteOf(program: Program, i: number, levels: readonly Level[]): Site {
-  const argStart = startOf(program.argEnd, i)
-  return { i, argStart, argCount: (program.argEnd[i] as number) - argStart, levels }
-}
-
-/**
- * Emits one pass over `parts`, loops as for loops over their variables: the
- * forward pass in recording order, the backward pass last first with its loops
- * run down.
- */
-function emitPass(
-  gen: Generator,
-  program: Program,
-  parts: readonly Segment[],
-  levels: readonly Level[],
-  backward: boolean,
-  w: Writer,
-): void {
-  for (let j = 0; j < parts.length; j++) {
-    const part = parts[backward ? parts.length - 1 - j : j] as Segment
-    if (typeof part === 'number') {
-      const site = siteOf(program, part, levels)
-      if (backward) gen.backward(site, w)
-      else gen.forward(site, w)
-      continue
-    }
-    const level = levelOf(program, part.loop, levels.length)
-    const { k } = level
-    const n = part.loop.repeats
-    w.emit(
-      backward
-        ? `for (let ${k} = ${n - 1}; ${k} >= 0; ${k}--) {`
-        : `for (let ${k} = 0; ${k} < ${n}; ${k}++) {`,
-    )
-    emitPass(gen, program, part.body, [...levels, level], backward, w)
-    w.emit('}')
-  }
-}
-
-/** The generated source of both passes, or null when either pass would exceed `maxSize` characters. */
-export function generate(program: Program, inputs: number, maxSize: number): string | null {
-  const gen = new Generator(program, inputs)
-  const parts = segments(program, 0, program.instructions, [], { left: SEARCH_BUDGET })
-  const fw = new Writer()
-  emitPass(gen, program, parts, [], false, fw)
-  if (fw.size > maxSize) return null
-  const bw = new Writer()
-  emitPass(gen, program, parts, [], true, bw)
-  if (bw.size > maxSize) return null
   const rules = [...gen.rules]
     .sort()
     .map((r) => `const ${r} = ${r.startsWith('U_') ? 'U' : 'B'}.${r.slice(2)};`)
   return [
     "'use strict';",
     ...rules,
+    `const at = (x, v, i) => (i < ${inputs} ? x[i] : v[i]);`,
     'return {',
-    'forward(v, c) {',
-    ...fw.lines,
+    'forward(x, v, g, c) {',
+    passes[0],
     '},',
-    'backward(v, g, c) {',
-    ...bw.lines,
+    'backward(x, v, g, gx, c) {',
+    passes[1],
+    '},',
+    'guarded(x, v, g, gx, c) {',
+    passes[2],
     '},',
     '};',
   ].join('\n')
 }
 
 type Passes = {
-  forward(v: Float64Array, c: Float64Array): void
-  backward(v: Float64Array, g: Float64Array, c: Float64Array): void
+  forward(x: Float64Array, v: Float64Array, g: Float64Array, c: Float64Array): number
+  backward(
+    x: Float64Array,
+    v: Float64Array,
+    g: Float64Array,
+    gx: Float64Array,
+    c: Float64Array,
+  ): void
+  guarded(
+    x: Float64Array,
+    v: Float64Array,
+    g: Float64Array,
+    gx: Float64Array,
+    c: Float64Array,
+  ): void
 }
 
-/** The generated passes of `program`, with the interface of `Replay`. */
+/** The generated passes of `program`. */
 export class Generated implements Engine {
-  readonly values: Float64Array
+  private readonly values: Float64Array
   private readonly adjoint: Float64Array
   private readonly passes: Passes
+  private x: Float64Array = new Float64Array(0)
+  /** The output's value at the last point. */
+  private result = 0
 
   constructor(
     private readonly program: Program,
     private readonly inputs: number,
+    private readonly output: number,
     source: string,
   ) {
     this.values = new Float64Array(inputs + program.instructions)
@@ -554,20 +886,30 @@ export class Generated implements Engine {
   }
 
   forward(x: Float64Array): void {
-    this.values.set(x)
-    this.passes.forward(this.values, this.program.constants)
+    this.x = x
+    this.result = this.passes.forward(x, this.values, this.adjoint, this.program.constants)
   }
 
-  backward(output: number): Float64Array {
-    const { adjoint } = this
-    adjoint.fill(0)
-    adjoint[output] = 1
-    this.passes.backward(this.values, adjoint, this.program.constants)
-    return adjoint
+  valueOf(node: number): number {
+    if (node === this.output) return this.result
+    return (node < this.inputs ? this.x[node] : this.values[node]) as number
   }
 
-  /** The number of inputs, for symmetry with `Replay`. */
-  get inputCount(): number {
-    return this.inputs
+  /** The gradient of the output the passes were generated for. */
+  gradient(): Float64Array {
+    const { x, values, adjoint, inputs } = this
+    const { constants } = this.program
+    let gx = new Float64Array(inputs)
+    this.passes.backward(x, values, adjoint, gx, constants)
+    // 0 times a finite number is 0 (of either sign), and NaN times 0 or infinity.
+    let zero = 0
+    for (let i = 0; i < inputs; i++) zero += (gx[i] as number) * 0
+    if (zero !== 0) {
+      // Some adjoint did not come out finite: the pass that skips zero products decides.
+      this.passes.forward(x, values, adjoint, constants)
+      gx = new Float64Array(inputs)
+      this.passes.guarded(x, values, adjoint, gx, constants)
+    }
+    return gx
   }
 }

@@ -4,10 +4,11 @@ import { noOptions, optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import type { ScalarFn } from '../ops/types.js'
-import { type Engine, Generated, generatable, generate } from './codegen.js'
+import { type Engine, Generated, generate } from './codegen.js'
 import { Program } from './program.js'
 import { ops, record, scalarOutput } from './recording.js'
 import { Replay } from './replay.js'
+import { generatable } from './reroll.js'
 
 /** Options of `reverse.compile`. */
 export interface CompileOptions {
@@ -112,7 +113,8 @@ class Compiled implements CompiledGradient {
   }
 
   private evaluate(label: string, xs: ArrayLike<number>): ValueAndGradient {
-    const x = toVector(label, 'x', xs)
+    // A Float64Array is read as it is: the replay neither keeps it past this call nor hands it to f.
+    const x = xs instanceof Float64Array ? xs : toVector(label, 'x', xs)
     checkLength(label, 'x', x, this.inputs, 'the length the function was compiled for')
     this.replay.forward(x)
     const changed = this.changedRead()
@@ -122,17 +124,16 @@ class Compiled implements CompiledGradient {
         throw gradlabError(
           RangeError,
           'ERR_GRADLAB_VALUE_CHANGED',
-          `${label}: the function read a value with m.value that is ${this.replay.values[reads[changed] as number]} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+          `${label}: the function read a value with m.value that is ${this.replay.valueOf(reads[changed] as number)} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
         )
       }
       this.recordAt(x)
     }
     if (this.output < 0)
       return { value: this.constantOutput, gradient: new Float64Array(this.inputs) }
-    const adjoint = this.replay.backward(this.output)
     return {
-      value: this.replay.values[this.output] as number,
-      gradient: adjoint.slice(0, this.inputs),
+      value: this.replay.valueOf(this.output),
+      gradient: this.replay.gradient(),
     }
   }
 
@@ -172,7 +173,7 @@ class Compiled implements CompiledGradient {
       }
     }
     this.mode = 'interpreter'
-    return new Replay(program, this.inputs)
+    return new Replay(program, this.inputs, this.output)
   }
 
   private generatedOrWhyNot(program: Program): Generated | string {
@@ -180,11 +181,12 @@ class Compiled implements CompiledGradient {
     const source = generate(
       program,
       this.inputs,
-      this.requested === 'generated' ? Infinity : MAX_SOURCE,
+      this.output,
+      this.requested === 'generated' ? Number.POSITIVE_INFINITY : MAX_SOURCE,
     )
     if (source === null) return 'the generated source would exceed the size cap'
     try {
-      return new Generated(program, this.inputs, source)
+      return new Generated(program, this.inputs, this.output, source)
     } catch (error) {
       if (error instanceof EvalError) return 'code generation from strings is not allowed here'
       throw error
@@ -195,7 +197,7 @@ class Compiled implements CompiledGradient {
   private changedRead(): number {
     const { reads } = this.program
     for (let k = 0; k < reads.length; k += 2) {
-      const now = this.replay.values[reads[k] as number] as number
+      const now = this.replay.valueOf(reads[k] as number)
       // Object.is: NaN is NaN, and -0 is not 0 (1 / x and atan2 tell them apart).
       if (!Object.is(now, reads[k + 1] as number)) return k
     }

@@ -1,5 +1,6 @@
 import { internalError } from '../core/errors.js'
 import { BINARY_OPS, binaryRuleOf, numbers, UNARY_OPS, unaryRuleOf } from '../ops/index.js'
+import type { Engine } from './codegen.js'
 import { BLOCK, CALL, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
 import { backwardBlock, forwardBlock, forwardCall } from './replay-custom.js'
 import { addScaledRow } from './tape.js'
@@ -153,7 +154,7 @@ function missingCase(c: number): Error {
   )
 }
 
-export class Replay {
+export class Replay implements Engine {
   /** Every node's value at the last point replayed: the inputs, then one per instruction. */
   readonly values: Float64Array
   /** The partials of unary and binary instructions: two slots per instruction. */
@@ -165,12 +166,21 @@ export class Replay {
   constructor(
     private readonly program: Program,
     private readonly inputs: number,
+    private readonly output: number,
   ) {
     this.values = new Float64Array(inputs + program.instructions)
     this.adjoint = new Float64Array(inputs + program.instructions)
     this.partials = new Float64Array(2 * program.instructions)
     this.runs = runsOfNodes(program)
     this.groups = groupsOfRuns(program, this.runs, inputs)
+  }
+
+  valueOf(node: number): number {
+    return this.values[node] as number
+  }
+
+  gradient(): Float64Array {
+    return this.backward(this.output).slice(0, this.inputs)
   }
 
   /** Recomputes every value and partial at x, in recording order, from the op table. */

@@ -35,15 +35,13 @@ function sourceOf(
 ): string | null {
   const program = new Program()
   const point = Float64Array.from(x)
-  record(
+  const output = record(
     'test',
     point,
-    (inputs) => {
-      scalarOutput('test', 'f', f(ops, inputs))
-    },
+    (inputs) => scalarOutput('test', 'f', f(ops, inputs)).index,
     program,
   )
-  return generate(program, point.length, cap)
+  return generate(program, point.length, output, cap)
 }
 
 function expectSameBits(actual: Float64Array, expected: Float64Array): void {
