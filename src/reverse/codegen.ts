@@ -233,6 +233,8 @@ class Generator {
   /** The block being written, and whether it is in the backward pass (which writes no values). */
   private w: Writer = new Writer({ size: 0, names: 0 })
   private inBackward = false
+  /** The loops, numbered in the order they are met: loop i runs `R[i]` times. */
+  readonly loops: Loop[] = []
 
   constructor(
     private readonly program: Program,
@@ -576,6 +578,18 @@ class Generator {
     }
   }
 
+  /**
+   * A loop's trip count, as the name of a variable: read from an argument
+   * so that a first call can run every loop twice and give V8 the types of
+   * every line before it optimises (see `Generated`).
+   */
+  private count(scope: Scope): string {
+    const loop = scope.loop as Loop
+    let id = this.loops.indexOf(loop)
+    if (id < 0) id = this.loops.push(loop) - 1
+    return `R${id}`
+  }
+
   /** The sites directly in a loop that are carried in locals from one iteration to the next. */
   private carriedIn(scope: Scope): number[] {
     return scope.sites.filter((i) => this.has(i, CARRIED))
@@ -692,12 +706,11 @@ class Generator {
         w.emit(`let cv${x} = ${init === undefined ? '0' : this.forwardValue(init)};`)
       }
       const { k } = part.levels[part.levels.length - 1] as Level
-      const { repeats } = part.loop as Loop
       const inner = w.child()
       this.forward(part, inner)
       this.w = w
       const footer = [...carried.map((x) => `cv${x} = t${x};`), '}']
-      w.nest(`for (let ${k} = 0; ${k} < ${repeats}; ${k}++) {`, inner, footer)
+      w.nest(`for (let ${k} = 0; ${k} < ${this.count(part)}; ${k}++) {`, inner, footer)
     }
   }
 
@@ -724,11 +737,10 @@ class Generator {
         continue
       }
       const { k } = part.levels[part.levels.length - 1] as Level
-      const { repeats } = part.loop as Loop
       const inner = w.child()
       this.backward(part, inner, guarded)
       this.w = w
-      w.nest(`for (let ${k} = ${repeats - 1}; ${k} >= 0; ${k}--) {`, inner, ['}'])
+      w.nest(`for (let ${k} = ${this.count(part)} - 1; ${k} >= 0; ${k}--) {`, inner, ['}'])
     }
   }
 
@@ -805,13 +817,19 @@ class Generator {
   }
 }
 
+/** Generated passes: their source, and each loop's trip count (loops are numbered in the source). */
+export interface Source {
+  readonly source: string
+  readonly repeats: Int32Array
+}
+
 /** The generated source of both passes (and the guarded backward pass), or null over `maxSize` characters per pass. */
 export function generate(
   program: Program,
   inputs: number,
   output: number,
   maxSize: number,
-): string | null {
+): Source | null {
   const gen = new Generator(program, inputs, output)
   const passes: string[] = []
   for (const pass of ['forward', 'backward', 'guarded'] as const) {
@@ -824,47 +842,82 @@ export function generate(
   const rules = [...gen.rules]
     .sort()
     .map((r) => `const ${r} = ${r.startsWith('U_') ? 'U' : 'B'}.${r.slice(2)};`)
-  return [
-    "'use strict';",
-    ...rules,
-    `const at = (x, v, i) => (i < ${inputs} ? x[i] : v[i]);`,
-    'return {',
-    'forward(x, v, g, c) {',
-    passes[0],
-    '},',
-    'backward(x, v, g, gx, c) {',
-    passes[1],
-    '},',
-    'guarded(x, v, g, gx, c) {',
-    passes[2],
-    '},',
-    '};',
-  ].join('\n')
+  const counts = gen.loops.map((_, i) => `const R${i} = R[${i}];`).join(' ')
+  return {
+    source: [
+      "'use strict';",
+      ...rules,
+      `const at = (x, v, i) => (i < ${inputs} ? x[i] : v[i]);`,
+      'return {',
+      'forward(x, v, g, c, R) {',
+      counts,
+      passes[0],
+      '},',
+      'backward(x, v, g, gx, c, R) {',
+      counts,
+      passes[1],
+      '},',
+      'guarded(x, v, g, gx, c, R) {',
+      counts,
+      passes[2],
+      '},',
+      '};',
+    ].join('\n'),
+    repeats: Int32Array.from(gen.loops, (l) => l.repeats),
+  }
 }
 
+type Pass = (
+  x: Float64Array,
+  v: Float64Array,
+  g: Float64Array,
+  gx: Float64Array,
+  c: Float64Array,
+  R: Int32Array,
+) => void
 type Passes = {
-  forward(x: Float64Array, v: Float64Array, g: Float64Array, c: Float64Array): number
-  backward(
-    x: Float64Array,
-    v: Float64Array,
-    g: Float64Array,
-    gx: Float64Array,
-    c: Float64Array,
-  ): void
-  guarded(
-    x: Float64Array,
-    v: Float64Array,
-    g: Float64Array,
-    gx: Float64Array,
-    c: Float64Array,
-  ): void
+  forward(x: Float64Array, v: Float64Array, g: Float64Array, c: Float64Array, R: Int32Array): number
+  backward: Pass
+  guarded: Pass
 }
 
-/** The generated passes of `program`. */
+/**
+ * Whether every entry is finite: 0 times a finite number is 0 (of either
+ * sign), and NaN times an infinity or NaN. Four sums, so that the adds do not
+ * wait on each other.
+ */
+function allFinite(xs: Float64Array): boolean {
+  let a = 0
+  let b = 0
+  let c = 0
+  let d = 0
+  let i = 0
+  for (; i + 3 < xs.length; i += 4) {
+    a += (xs[i] as number) * 0
+    b += (xs[i + 1] as number) * 0
+    c += (xs[i + 2] as number) * 0
+    d += (xs[i + 3] as number) * 0
+  }
+  for (; i < xs.length; i++) a += (xs[i] as number) * 0
+  return a + b + c + d === 0
+}
+
+/** Calls of each pass, with every loop cut to two iterations, before the first real one. */
+const WARM_UP_CALLS = 12
+
+/**
+ * The generated passes of `program`. The constructor runs each pass a few
+ * times with every loop cut to two iterations: V8 optimises a function while its
+ * first call is still in a long loop, with no types yet for the lines after
+ * it, then throws that code away when they run, and a function treated so
+ * was seen to stay about 1.7 times slower for the life of the process. A
+ * short first call gives every line its types before any optimising starts.
+ */
 export class Generated implements Engine {
   private readonly values: Float64Array
   private readonly adjoint: Float64Array
   private readonly passes: Passes
+  private readonly repeats: Int32Array
   private x: Float64Array = new Float64Array(0)
   /** The output's value at the last point. */
   private result = 0
@@ -873,21 +926,40 @@ export class Generated implements Engine {
     private readonly program: Program,
     private readonly inputs: number,
     private readonly output: number,
-    source: string,
+    { source, repeats }: Source,
   ) {
     this.values = new Float64Array(inputs + program.instructions)
     this.adjoint = new Float64Array(inputs + program.instructions)
+    this.repeats = repeats
     const factory = new Function('U', 'B', 'N', source) as (
       u: typeof unaryRuleOf,
       b: typeof binaryRuleOf,
       n: typeof numbers,
     ) => Passes
     this.passes = factory(unaryRuleOf, binaryRuleOf, numbers)
+    const twice = repeats.map((r) => Math.min(r, 2))
+    const { values, adjoint } = this
+    const { constants } = program
+    const x = new Float64Array(inputs)
+    const gx = new Float64Array(inputs)
+    // V8 keeps types for a function only once it has run eight times its bytecode's length
+    // (--interrupt-budget-factor-for-feedback-allocation); a call runs its body about once.
+    for (let call = 0; call < WARM_UP_CALLS; call++) {
+      this.passes.forward(x, values, adjoint, constants, twice)
+      this.passes.backward(x, values, adjoint, gx, constants, twice)
+      this.passes.guarded(x, values, adjoint, gx, constants, twice)
+    }
   }
 
   forward(x: Float64Array): void {
     this.x = x
-    this.result = this.passes.forward(x, this.values, this.adjoint, this.program.constants)
+    this.result = this.passes.forward(
+      x,
+      this.values,
+      this.adjoint,
+      this.program.constants,
+      this.repeats,
+    )
   }
 
   valueOf(node: number): number {
@@ -897,18 +969,15 @@ export class Generated implements Engine {
 
   /** The gradient of the output the passes were generated for. */
   gradient(): Float64Array {
-    const { x, values, adjoint, inputs } = this
+    const { x, values, adjoint, inputs, repeats } = this
     const { constants } = this.program
     let gx = new Float64Array(inputs)
-    this.passes.backward(x, values, adjoint, gx, constants)
-    // 0 times a finite number is 0 (of either sign), and NaN times 0 or infinity.
-    let zero = 0
-    for (let i = 0; i < inputs; i++) zero += (gx[i] as number) * 0
-    if (zero !== 0) {
+    this.passes.backward(x, values, adjoint, gx, constants, repeats)
+    if (!allFinite(gx)) {
       // Some adjoint did not come out finite: the pass that skips zero products decides.
-      this.passes.forward(x, values, adjoint, constants)
+      this.passes.forward(x, values, adjoint, constants, repeats)
       gx = new Float64Array(inputs)
-      this.passes.guarded(x, values, adjoint, gx, constants)
+      this.passes.guarded(x, values, adjoint, gx, constants, repeats)
     }
     return gx
   }

@@ -41,7 +41,7 @@ function sourceOf(
     (inputs) => scalarOutput('test', 'f', f(ops, inputs)).index,
     program,
   )
-  return generate(program, point.length, output, cap)
+  return generate(program, point.length, output, cap)?.source ?? null
 }
 
 function expectSameBits(actual: Float64Array, expected: Float64Array): void {
