@@ -13,6 +13,9 @@
  * times one side and prints seconds per call (the child's job).
  */
 import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { buildSync } from 'esbuild'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
 import { handwrittenGradient, handwrittenLoss } from '../peers/handwritten.js'
 import type { NetworkData } from '../workloads/network.js'
@@ -219,6 +222,21 @@ if (side !== '') {
   if (make === undefined) throw new Error('unknown workload')
   console.log(JSON.stringify(timeSide(side as Side, make())))
 } else {
+  // The children run this script bundled, by plain Node: under tsx's loader typed-array code runs
+  // slower than in a user's process (bench/NOTES.md, "The harness").
+  const bundle = fileURLToPath(
+    new URL(`../../node_modules/.cache/gradlab-bench/compiled-${process.pid}.mjs`, import.meta.url),
+  )
+  buildSync({
+    entryPoints: [import.meta.filename],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  process.once('exit', () => rmSync(bundle, { force: true }))
   const rounds = Number(argument('rounds', '5'))
   const only = argument('workloads', Object.keys(workloads).join(',')).split(',')
   for (const name of only) {
@@ -235,16 +253,7 @@ if (side !== '') {
       for (const s of order) {
         const out = execFileSync(
           process.execPath,
-          [
-            ...process.execArgv,
-            process.argv[1] as string,
-            '--side',
-            s,
-            '--workload',
-            name,
-            '--n',
-            String(n),
-          ],
+          [bundle, '--side', s, '--workload', name, '--n', String(n)],
           { encoding: 'utf8' },
         )
         times[s].push(Number(out.trim()))

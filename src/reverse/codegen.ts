@@ -163,7 +163,7 @@ function buildScope(
 
 /**
  * The lines of one block of a pass (a loop body, or a pass's top level),
- * and the reads of arrays it hoists to its top: V8 cannot tell that the
+ * and the reads of arrays it hoists to its top (`text` puts them first): V8 cannot tell that the
  * arrays a pass writes are not the ones it reads, so a read repeated after
  * a write would be loaded again.
  */
@@ -172,17 +172,12 @@ class Writer {
   private readonly hoisted = new Map<string, string>()
   private readonly decls: string[] = []
   constructor(
-    /** Source characters so far, shared by the blocks of one pass. */
-    private readonly total: { size: number; names: number },
+    /** The count of hoisted names, shared by the blocks of one pass. */
+    private readonly total: { names: number },
   ) {}
-
-  get size(): number {
-    return this.total.size
-  }
 
   emit(line: string): void {
     this.lines.push(line)
-    this.total.size += line.length + 1
   }
 
   /** A name for `expr`, read once at the top of this block. */
@@ -191,9 +186,7 @@ class Writer {
     if (name === undefined) {
       name = `h${this.total.names++}`
       this.hoisted.set(expr, name)
-      const decl = `const ${name} = ${expr};`
-      this.decls.push(decl)
-      this.total.size += decl.length + 1
+      this.decls.push(`const ${name} = ${expr};`)
     }
     return name
   }
@@ -202,16 +195,40 @@ class Writer {
     return new Writer(this.total)
   }
 
-  /** Appends a block written by `child()`: its header, its hoisted reads and lines, its footer. */
-  nest(header: string, inner: Writer, footer: readonly string[]): void {
-    this.emit(header)
-    for (const line of inner.text()) this.lines.push(line)
-    for (const line of footer) this.emit(line)
-  }
-
   text(): string[] {
     return [...this.decls, ...this.lines]
   }
+}
+
+/** How many terms of a long sum or dot, or iterations of a short loop, one turn of a loop does. */
+const UNROLL = 4
+/** Lines of a loop body short enough to be written out four times (see `Generator.loop`). */
+const MAX_UNROLLED_BODY = 40
+
+/**
+ * The lines of a loop over the terms j of a long sum or dot, first to last
+ * (`ascending`) or last to first, four terms an iteration: a loop of one
+ * term an iteration, nested in the passes' loops, measured 1.6x slower on a
+ * network's forward pass. The terms stay in their order, so every sum
+ * rounds as the tape's does.
+ */
+function unrolled(count: number, ascending: boolean, term: (j: string) => string[]): string[] {
+  const whole = count - (count % UNROLL)
+  const index = (u: number) => (u === 0 ? 'j' : `(j + ${u})`)
+  const out: string[] = []
+  const loop = (header: string, order: number[]) => {
+    out.push(header)
+    for (const u of order) out.push(...term(index(u)))
+    out.push('}')
+  }
+  if (ascending) {
+    loop(`for (let j = 0; j < ${whole}; j += ${UNROLL}) {`, [0, 1, 2, 3])
+    for (let j = whole; j < count; j++) out.push(...term(String(j)))
+  } else {
+    for (let j = count - 1; j >= whole; j--) out.push(...term(String(j)))
+    loop(`for (let j = ${whole - UNROLL}; j >= 0; j -= ${UNROLL}) {`, [3, 2, 1, 0])
+  }
+  return out
 }
 
 /** The analysis of a program and the source of its passes. */
@@ -225,13 +242,21 @@ class Generator {
   private readonly refs: (readonly Ref[] | undefined)[]
   /** The first iteration's value of a carried site: the node before its loop. */
   private readonly inits = new Map<number, Ref>()
+  /**
+   * Carried sites whose first iteration's adjoint is added into the node
+   * before the loop after the loop rather than in its first iteration, which
+   * saves a branch per iteration; see `defer`.
+   */
+  private readonly deferred = new Set<number>()
+  /** Carried sites whose last value the backward pass reads: the node it is stored at, after the loop. */
+  private readonly finals = new Map<number, Affine>()
   readonly rules = new Set<string>()
   readonly top: Scope
   private fresh = 0
   /** The output, read as if by an instruction after the last: its value is returned, its adjoint seeded. */
   private readonly output: Ref | null
   /** The block being written, and whether it is in the backward pass (which writes no values). */
-  private w: Writer = new Writer({ size: 0, names: 0 })
+  private w: Writer = new Writer({ names: 0 })
   private inBackward = false
   /** The loops, numbered in the order they are met: loop i runs `R[i]` times. */
   readonly loops: Loop[] = []
@@ -256,6 +281,7 @@ class Generator {
       if (node >= inputs) this.markInstance(node - inputs, STORED)
     }
     this.needs(this.top)
+    this.defer(this.top)
   }
 
   /** Fills `siteOf` for every repetition of the scope's instructions, offset by `offset`. */
@@ -322,10 +348,13 @@ class Generator {
       (l) => l.loop.fixed[at - l.a0] === 1 || l.loop.strides[at - l.a0] === 0,
     )
     if (same) return { kind: 'constant', expr: literal(this.program.constants[~r] as number) }
-    return {
-      kind: 'constant',
-      expr: `c[${indexExpr(this.affine(~r, levels, this.strides(i, t)))}]`,
-    }
+    // In a loop where it keeps its value (an example's input, multiplied by every unit's weight),
+    // the first repetition's copy serves: fewer constants to read.
+    const strides = this.strides(i, t).map((s, d) => {
+      const l = levels[d] as Level
+      return l.loop.fixed[at - l.a0] === 1 ? 0 : s
+    })
+    return { kind: 'constant', expr: `c[${indexExpr(this.affine(~r, levels, strides))}]` }
   }
 
   /**
@@ -408,6 +437,58 @@ class Generator {
     return s
   }
 
+  /**
+   * Finds the carried sites whose adjoint from the first iteration can wait
+   * until the loop is done. In the backward pass, the reader in iteration k
+   * adds into the adjoint of iteration k - 1's node, a local; in iteration 0
+   * that node is the one before the loop. Adding there after the loop adds
+   * the same number at a later moment, which rounds the same only if it is
+   * the one addition made in iteration 0 (a single reader, directly in the
+   * loop) and nothing else in the loop adds into that node.
+   */
+  private defer(scope: Scope): void {
+    for (const part of scope.parts) {
+      if (typeof part === 'number') continue
+      this.defer(part)
+      for (const x of this.carriedIn(part)) {
+        if (this.has(x, IN_ARRAY)) continue
+        const init = this.inits.get(x)
+        if (init === undefined || (init.kind !== 'local' && init.kind !== 'array')) continue
+        let readers = 0
+        let touched = false
+        this.eachRef(part, (ref, direct) => {
+          if (ref.kind === 'carried' && ref.site === x) {
+            readers += direct ? 1 : 2
+            return
+          }
+          if (this.touches(ref, init)) touched = true
+        })
+        if (readers === 1 && !touched) this.deferred.add(x)
+      }
+    }
+  }
+
+  /** Calls `visit` on every operand of the sites in a scope and the scopes inside it; `direct` for the scope's own. */
+  private eachRef(scope: Scope, visit: (ref: Ref, direct: boolean) => void, direct = true): void {
+    for (const part of scope.parts) {
+      if (typeof part !== 'number') this.eachRef(part, visit, false)
+      else for (const ref of this.refs[part] as readonly Ref[]) visit(ref, direct)
+    }
+  }
+
+  /** Whether adding into `ref`'s adjoint may add into `target`'s (a local or a node in the arrays). */
+  private touches(ref: Ref, target: Ref): boolean {
+    if (ref.kind === 'constant') return false
+    if (ref.kind === 'carried' && this.touches(ref.init, target)) return true
+    if (target.kind === 'local' && ref.kind !== 'array' && ref.site === target.site) return true
+    const inArrays = ref.kind === 'array' || this.has(ref.site, IN_ARRAY)
+    if (!inArrays || (target.kind === 'local' && !this.has(target.site, IN_ARRAY))) return false
+    if (target.kind !== 'local' && target.kind !== 'array') return true
+    const [lo, hi] = rangeOf(ref.index)
+    const [tlo, thi] = rangeOf(target.index)
+    return lo <= thi && tlo <= hi
+  }
+
   /** Marks what the backward pass reads: operands and values its partials need. */
   private needs(scope: Scope): void {
     const { code } = this.program
@@ -449,7 +530,7 @@ class Generator {
       this.flags[ref.site] = (this.flags[ref.site] as number) | STORED
       this.need(ref.init)
     } else if (ref.kind === 'final') {
-      this.flags[ref.site] = (this.flags[ref.site] as number) | STORED
+      this.finals.set(ref.site, ref.index)
     }
   }
 
@@ -565,6 +646,7 @@ class Generator {
           ? this.arrayAdd(ref.index, value)
           : `a${ref.site} += ${value};`
       case 'carried': {
+        if (this.deferred.has(ref.site)) return `ca${ref.site} += ${value};`
         const q = `q${this.fresh++}`
         const previous = this.has(ref.site, IN_ARRAY)
           ? this.arrayAdd(ref.index, q)
@@ -656,18 +738,18 @@ class Generator {
       w.emit(`let ${name} = 0;`)
       const run = this.progression(i, 1, 0)
       if (run !== null) {
-        w.emit(
-          `for (let j = 0; j < ${refs.length}; j++) ${name} += ${run.array}[${run.base} + ${run.stride} * j];`,
-        )
+        const term = (j: string) => [`${name} += ${run.array}[${run.base} + ${run.stride} * ${j}];`]
+        for (const line of unrolled(refs.length, true, term)) w.emit(line)
       } else for (const r of refs) w.emit(`${name} += ${val(r)};`)
     } else {
       w.emit(`let ${name} = 0;`)
       const x = this.progression(i, 2, 0)
       const y = this.progression(i, 2, 1)
       if (x !== null && y !== null) {
-        w.emit(
-          `for (let j = 0; j < ${refs.length / 2}; j++) ${name} += ${x.array}[${x.base} + ${x.stride} * j] * ${y.array}[${y.base} + ${y.stride} * j];`,
-        )
+        const term = (j: string) => [
+          `${name} += ${x.array}[${x.base} + ${x.stride} * ${j}] * ${y.array}[${y.base} + ${y.stride} * ${j}];`,
+        ]
+        for (const line of unrolled(refs.length / 2, true, term)) w.emit(line)
       } else {
         for (let t = 0; t < refs.length; t += 2) {
           w.emit(`${name} += ${val(refs[t] as Ref)} * ${val(refs[t + 1] as Ref)};`)
@@ -705,12 +787,62 @@ class Generator {
         const init = this.inits.get(x)
         w.emit(`let cv${x} = ${init === undefined ? '0' : this.forwardValue(init)};`)
       }
-      const { k } = part.levels[part.levels.length - 1] as Level
       const inner = w.child()
       this.forward(part, inner)
       this.w = w
-      const footer = [...carried.map((x) => `cv${x} = t${x};`), '}']
-      w.nest(`for (let ${k} = 0; ${k} < ${this.count(part)}; ${k}++) {`, inner, footer)
+      const body = [...inner.text(), ...carried.map((x) => `cv${x} = t${x};`)]
+      this.loop(part, body, true, w)
+      for (const x of carried) {
+        const last = this.finals.get(x)
+        if (last !== undefined && !this.has(x, STORED | IN_ARRAY)) {
+          w.emit(`v[${indexExpr(last)}] = cv${x};`)
+        }
+      }
+    }
+  }
+
+  /**
+   * A loop over a scope's iterations, first to last (`ascending`) or last to
+   * first, each running `body`. A short loop of cheap ops does four
+   * iterations per turn, each a block of its own: a loop of a multiply and
+   * an add per iteration (a unit summing its weighted inputs) spends more on
+   * the loop than on the arithmetic.
+   */
+  private loop(scope: Scope, body: readonly string[], ascending: boolean, w: Writer): void {
+    const { k } = scope.levels[scope.levels.length - 1] as Level
+    const count = this.count(scope)
+    // Only loops of cheap ops: every copy of a call to a longer rule (tanh's partial) counts
+    // against the bytes V8 inlines into one function, and past them calls are not inlined.
+    const small =
+      body.length <= MAX_UNROLLED_BODY &&
+      scope.parts.every((p) => typeof p === 'number' && CHEAP.has(this.opName(p)))
+    const emitBody = (first: string) => {
+      w.emit(first)
+      for (const line of body) w.emit(line)
+      w.emit('}')
+    }
+    if (!small) {
+      emitBody(
+        ascending
+          ? `for (let ${k} = 0; ${k} < ${count}; ${k}++) {`
+          : `for (let ${k} = ${count} - 1; ${k} >= 0; ${k}--) {`,
+      )
+      return
+    }
+    const whole = `${count} - ${count} % ${UNROLL}`
+    const turn = (order: number[]) => {
+      for (const u of order) emitBody(`{ const ${k} = ${k}b${u === 0 ? '' : ` + ${u}`};`)
+    }
+    if (ascending) {
+      w.emit(`for (let ${k}b = 0; ${k}b < ${whole}; ${k}b += ${UNROLL}) {`)
+      turn([0, 1, 2, 3])
+      w.emit('}')
+      emitBody(`for (let ${k} = ${whole}; ${k} < ${count}; ${k}++) {`)
+    } else {
+      emitBody(`for (let ${k} = ${count} - 1; ${k} >= ${whole}; ${k}--) {`)
+      w.emit(`for (let ${k}b = ${whole} - ${UNROLL}; ${k}b >= 0; ${k}b -= ${UNROLL}) {`)
+      turn([3, 2, 1, 0])
+      w.emit('}')
     }
   }
 
@@ -736,11 +868,14 @@ class Generator {
         this.backwardSite(part, w, guarded)
         continue
       }
-      const { k } = part.levels[part.levels.length - 1] as Level
       const inner = w.child()
       this.backward(part, inner, guarded)
       this.w = w
-      w.nest(`for (let ${k} = ${this.count(part)} - 1; ${k} >= 0; ${k}--) {`, inner, ['}'])
+      this.loop(part, inner.text(), false, w)
+      // What the first iteration's reader added for the node before the loop.
+      for (const x of this.carriedIn(part)) {
+        if (this.deferred.has(x)) w.emit(this.addTo(this.inits.get(x) as Ref, `ca${x}`))
+      }
     }
   }
 
@@ -787,22 +922,28 @@ class Generator {
       const run = this.progression(i, 1, 0)
       if (run !== null && run.array !== 'c') {
         const adj = run.array === 'x' ? 'gx' : 'g'
-        body.push(
-          `for (let j = ${refs.length - 1}; j >= 0; j--) ${adj}[${run.base} + ${run.stride} * j] += ${g};`,
-        )
+        const term = (j: string) => [`${adj}[${run.base} + ${run.stride} * ${j}] += ${g};`]
+        body.push(...unrolled(refs.length, false, term))
       } else for (let t = refs.length - 1; t >= 0; t--) add(refs[t] as Ref, '1', false)
     } else {
       const x = this.progression(i, 2, 0)
       const y = this.progression(i, 2, 1)
       if (x !== null && y !== null) {
-        const read = (p: typeof x) => `${p.array}[${p.base} + ${p.stride} * j]`
-        const adj = (p: typeof x) => `${p.array === 'x' ? 'gx' : 'g'}[${p.base} + ${p.stride} * j]`
-        body.push(`for (let j = ${refs.length / 2 - 1}; j >= 0; j--) {`)
-        body.push(`const ja = ${read(x)}, jb = ${read(y)};`)
-        const test = (f: string) => (guarded ? `if (${f} !== 0) ` : '')
-        if (y.array !== 'c') body.push(`${test('ja')}${adj(y)} += ja * ${g};`)
-        if (x.array !== 'c') body.push(`${test('jb')}${adj(x)} += jb * ${g};`)
-        body.push('}')
+        type Run = NonNullable<typeof x>
+        const read = (p: Run, j: string) => `${p.array}[${p.base} + ${p.stride} * ${j}]`
+        const adj = (p: Run, j: string) =>
+          `${p.array === 'x' ? 'gx' : 'g'}[${p.base} + ${p.stride} * ${j}]`
+        // A factor's partial is the other factor: values are read from v or x, adjoints added into g or gx.
+        const term = (j: string) => {
+          const lines: string[] = []
+          const test = (f: string) => (guarded ? `if (${f} !== 0) ` : '')
+          if (y.array !== 'c')
+            lines.push(`${test(read(x, j))}${adj(y, j)} += ${read(x, j)} * ${g};`)
+          if (x.array !== 'c')
+            lines.push(`${test(read(y, j))}${adj(x, j)} += ${read(y, j)} * ${g};`)
+          return lines
+        }
+        body.push(...unrolled(refs.length / 2, false, term))
       } else {
         for (let t = refs.length - 2; t >= 0; t -= 2) {
           add(refs[t + 1] as Ref, this.backwardValue(refs[t] as Ref))
@@ -833,11 +974,12 @@ export function generate(
   const gen = new Generator(program, inputs, output)
   const passes: string[] = []
   for (const pass of ['forward', 'backward', 'guarded'] as const) {
-    const w = new Writer({ size: 0, names: 0 })
+    const w = new Writer({ names: 0 })
     if (pass === 'forward') gen.forwardPass(w)
     else gen.backwardPass(w, pass === 'guarded')
-    if (w.size > maxSize) return null
-    passes.push(w.text().join('\n'))
+    const text = w.text().join('\n')
+    if (text.length > maxSize) return null
+    passes.push(text)
   }
   const rules = [...gen.rules]
     .sort()
@@ -902,15 +1044,15 @@ function allFinite(xs: Float64Array): boolean {
   return a + b + c + d === 0
 }
 
-/** Calls of each pass, with every loop cut to two iterations, before the first real one. */
+/** Calls of each pass, with every loop cut to five iterations, before the first real one. */
 const WARM_UP_CALLS = 12
 
 /**
  * The generated passes of `program`. The constructor runs each pass a few
- * times with every loop cut to two iterations: V8 optimises a function while its
+ * times with every loop cut to five iterations: V8 optimises a function while its
  * first call is still in a long loop, with no types yet for the lines after
  * it, then throws that code away when they run, and a function treated so
- * was seen to stay about 1.7 times slower for the life of the process. A
+ * was seen to stay about 1.7 times slower from then on. A
  * short first call gives every line its types before any optimising starts.
  */
 export class Generated implements Engine {
@@ -937,7 +1079,8 @@ export class Generated implements Engine {
       n: typeof numbers,
     ) => Passes
     this.passes = factory(unaryRuleOf, binaryRuleOf, numbers)
-    const twice = repeats.map((r) => Math.min(r, 2))
+    // Five: a loop unrolled by four runs one turn and one iteration more.
+    const few = repeats.map((r) => Math.min(r, 5))
     const { values, adjoint } = this
     const { constants } = program
     const x = new Float64Array(inputs)
@@ -945,9 +1088,9 @@ export class Generated implements Engine {
     // V8 keeps types for a function only once it has run eight times its bytecode's length
     // (--interrupt-budget-factor-for-feedback-allocation); a call runs its body about once.
     for (let call = 0; call < WARM_UP_CALLS; call++) {
-      this.passes.forward(x, values, adjoint, constants, twice)
-      this.passes.backward(x, values, adjoint, gx, constants, twice)
-      this.passes.guarded(x, values, adjoint, gx, constants, twice)
+      this.passes.forward(x, values, adjoint, constants, few)
+      this.passes.backward(x, values, adjoint, gx, constants, few)
+      this.passes.guarded(x, values, adjoint, gx, constants, few)
     }
   }
 
