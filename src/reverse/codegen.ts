@@ -63,6 +63,8 @@ export interface Engine {
   valueOf(node: number): number
   /** The gradient of the output at the last point given to `forward`: a new array. */
   gradient(): Float64Array
+  /** The gradient of the output at x, running the forward pass only if the backward pass needs it. */
+  gradientAt(x: Float64Array): Float64Array
 }
 
 /** Ops whose value the backward pass recomputes rather than reads from memory. */
@@ -487,6 +489,11 @@ class Generator {
     const [lo, hi] = rangeOf(ref.index)
     const [tlo, thi] = rangeOf(target.index)
     return lo <= thi && tlo <= hi
+  }
+
+  /** Whether the backward pass reads nothing from v and g that the forward pass writes. */
+  backwardOnly(): boolean {
+    return this.finals.size === 0 && this.flags.every((f) => (f & (STORED | IN_ARRAY)) === 0)
   }
 
   /** Marks what the backward pass reads: operands and values its partials need. */
@@ -962,6 +969,11 @@ class Generator {
 export interface Source {
   readonly source: string
   readonly repeats: Int32Array
+  /**
+   * Whether the backward pass reads nothing the forward pass writes (every
+   * value it needs it computes again), so a gradient alone needs no forward pass.
+   */
+  readonly backwardOnly: boolean
 }
 
 /** The generated source of both passes (and the guarded backward pass), or null over `maxSize` characters per pass. */
@@ -1006,6 +1018,7 @@ export function generate(
       '};',
     ].join('\n'),
     repeats: Int32Array.from(gen.loops, (l) => l.repeats),
+    backwardOnly: gen.backwardOnly(),
   }
 }
 
@@ -1060,6 +1073,8 @@ export class Generated implements Engine {
   private readonly adjoint: Float64Array
   private readonly passes: Passes
   private readonly repeats: Int32Array
+  /** Whether the backward pass reads nothing the forward pass writes. */
+  private readonly backwardOnly: boolean
   private x: Float64Array = new Float64Array(0)
   /** The output's value at the last point. */
   private result = 0
@@ -1068,8 +1083,9 @@ export class Generated implements Engine {
     private readonly program: Program,
     private readonly inputs: number,
     private readonly output: number,
-    { source, repeats }: Source,
+    { source, repeats, backwardOnly }: Source,
   ) {
+    this.backwardOnly = backwardOnly
     this.values = new Float64Array(inputs + program.instructions)
     this.adjoint = new Float64Array(inputs + program.instructions)
     this.repeats = repeats
@@ -1108,6 +1124,12 @@ export class Generated implements Engine {
   valueOf(node: number): number {
     if (node === this.output) return this.result
     return (node < this.inputs ? this.x[node] : this.values[node]) as number
+  }
+
+  gradientAt(x: Float64Array): Float64Array {
+    if (this.backwardOnly) this.x = x
+    else this.forward(x)
+    return this.gradient()
   }
 
   /** The gradient of the output the passes were generated for. */

@@ -103,8 +103,13 @@ class Compiled implements CompiledGradient {
   }
 
   gradient(x: ArrayLike<number>, ...extra: unknown[]): Float64Array {
-    noOptions('reverse.compiled.gradient', 1, extra)
-    return this.evaluate('reverse.compiled.gradient', x).gradient
+    const label = 'reverse.compiled.gradient'
+    noOptions(label, 1, extra)
+    // With no value to compare and none to return, the engine may skip its forward pass.
+    if (this.program.reads.length === 0 && this.output >= 0) {
+      return this.replay.gradientAt(this.point(label, x))
+    }
+    return this.evaluate(label, x).gradient
   }
 
   valueAndGradient(x: ArrayLike<number>, ...extra: unknown[]): ValueAndGradient {
@@ -112,10 +117,16 @@ class Compiled implements CompiledGradient {
     return this.evaluate('reverse.compiled.valueAndGradient', x)
   }
 
-  private evaluate(label: string, xs: ArrayLike<number>): ValueAndGradient {
+  /** The point x as a Float64Array of the compiled length, or an error naming the call. */
+  private point(label: string, xs: ArrayLike<number>): Float64Array {
     // A Float64Array is read as it is: the replay neither keeps it past this call nor hands it to f.
     const x = xs instanceof Float64Array ? xs : toVector(label, 'x', xs)
     checkLength(label, 'x', x, this.inputs, 'the length the function was compiled for')
+    return x
+  }
+
+  private evaluate(label: string, xs: ArrayLike<number>): ValueAndGradient {
+    const x = this.point(label, xs)
     this.replay.forward(x)
     const changed = this.changedRead()
     if (changed >= 0) {

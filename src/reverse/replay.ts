@@ -183,6 +183,11 @@ export class Replay implements Engine {
     return this.backward(this.output).slice(0, this.inputs)
   }
 
+  gradientAt(x: Float64Array): Float64Array {
+    this.forward(x)
+    return this.gradient()
+  }
+
   /** Recomputes every value and partial at x, in recording order, from the op table. */
   forward(x: Float64Array): void {
     const { code, argEnd, args, constants, instructions } = this.program

@@ -67,6 +67,9 @@ function expectAgreement(f: ScalarFn, at: readonly (readonly number[])[]): void 
     expect(Object.is(i.value, dynamic.value)).toBe(true)
     expectSameBits(g.gradient, dynamic.gradient)
     expectSameBits(i.gradient, dynamic.gradient)
+    // gradient alone may skip the forward pass: the same numbers.
+    expectSameBits(generated.gradient(x), dynamic.gradient)
+    expectSameBits(interpreted.gradient(x), dynamic.gradient)
   }
   expect(generated.recordings).toBe(1)
 }
@@ -231,6 +234,8 @@ describe('rerolling keeps the generated source small for the loops users write',
     // Only the index literals grow (more digits), not the code.
     expect((large?.source.length ?? 0) - small.length).toBeLessThan(300)
     expect(Array.from(large?.repeats ?? [])).toEqual([1998])
+    // Every value its backward pass needs is cheap to compute again: a gradient alone needs no forward pass.
+    expect(large?.backwardOnly).toBe(true)
   })
   it('a network over a batch is a loop over examples holding a loop over units, and agrees bit for bit', () => {
     const inputs = Array.from({ length: 16 }, (_, e) => point(8, e + 2))
