@@ -82,9 +82,19 @@ interface Affine {
   readonly terms: readonly (readonly [stride: number, k: string, repeats: number])[]
 }
 
+/**
+ * Which recorded constant a constant operand reads, by loop coordinates: one
+ * value, the constant at an index, or, for a loop whose first iteration
+ * recorded its constants at indices of their own, another read there.
+ */
+type ConstantRead =
+  | { readonly value: number }
+  | { readonly index: Affine }
+  | { readonly depth: number; readonly index: Affine; readonly first: ConstantRead }
+
 /** What an operand refers to, and so how each pass reads it and adds to its adjoint. */
 type Ref =
-  | { readonly kind: 'constant'; readonly expr: string }
+  | { readonly kind: 'constant'; readonly expr: string; readonly read: ConstantRead }
   | { readonly kind: 'array'; readonly index: Affine }
   | { readonly kind: 'local'; readonly site: number; readonly index: Affine }
   | {
@@ -97,6 +107,17 @@ type Ref =
       readonly init: Ref
     }
   | { readonly kind: 'final'; readonly site: number; readonly index: Affine }
+  | {
+      /**
+       * A loop's starting value in its first iteration (`init`), and from the
+       * second on the node the previous iteration made, kept in the arrays
+       * at `index` (a carried operand that is not a local; see Loop.initial).
+       */
+      readonly kind: 'seeded'
+      readonly index: Affine
+      readonly k: string
+      readonly init: Ref
+    }
 
 /** A loop body, or the whole program: its instructions and inner loops in order. */
 interface Scope {
@@ -109,6 +130,9 @@ interface Scope {
   readonly sites: readonly number[]
 }
 
+/** Thrown where a recording's loops have a shape the generator does not handle; compile falls back to the interpreter. */
+class Unsupported extends Error {}
+
 /** A number as JavaScript source that reads back as the same double, -0 included. */
 function literal(x: number): string {
   if (Object.is(x, -0)) return '-0'
@@ -120,6 +144,15 @@ function indexExpr(a: Affine): string {
   for (const [stride, k] of a.terms) {
     if (stride === 0) continue
     out += stride === 1 ? ` + ${k}` : ` + ${stride} * ${k}`
+  }
+  return out
+}
+
+/** An index at loop coordinates (coords[d] the iteration of the loop at depth d). */
+function evaluate(a: Affine, coords: readonly number[]): number {
+  let out = a.base
+  for (let d = 0; d < a.terms.length; d++) {
+    out += ((a.terms[d] as Affine['terms'][number])[0] as number) * (coords[d] as number)
   }
   return out
 }
@@ -273,7 +306,7 @@ class Generator {
     this.scopes = new Array(n)
     this.flags = new Uint8Array(n)
     this.refs = new Array(n)
-    this.top = scopeOf(program, findLoops(program), null)
+    this.top = scopeOf(program, findLoops(program, inputs), null)
     this.place(this.top, 0)
     this.classify(this.top)
     this.output = output < 0 ? null : this.resolve(output, this.top, [])
@@ -282,8 +315,70 @@ class Generator {
       const node = program.reads[k] as number
       if (node >= inputs) this.markInstance(node - inputs, STORED)
     }
+    this.verify(this.top, [])
     this.needs(this.top)
     this.defer(this.top)
+  }
+
+  /**
+   * Checks every operand of every repetition of every instruction against
+   * the recording: the node or constant the generated code reads there must
+   * be the one recorded (a constant: the same value). The loop search
+   * compared repetitions with the first; this makes sure that what was
+   * concluded from them (a constant that keeps its value, a starting value,
+   * a carried node) holds in every repetition of the loops around them too.
+   * Throws Unsupported where it does not, and compile uses the interpreter.
+   */
+  private verify(scope: Scope, coords: number[]): void {
+    const { args, argEnd } = this.program
+    for (const part of scope.parts) {
+      if (typeof part !== 'number') {
+        const { repeats } = part.loop as Loop
+        for (let k = 0; k < repeats; k++) this.verify(part, [...coords, k])
+        continue
+      }
+      // This repetition's instruction, and where its operands are.
+      let instruction = part
+      for (let e = 0; e < coords.length; e++) {
+        instruction += ((scope.levels[e] as Level).loop.period as number) * (coords[e] as number)
+      }
+      const start = startOf(argEnd, instruction)
+      const refs = this.refs[part] as readonly Ref[]
+      for (let t = 0; t < refs.length; t++) {
+        if (!this.reads(refs[t] as Ref, coords, args[start + t] as number)) throw new Unsupported()
+      }
+    }
+  }
+
+  /** Whether an operand reads, at the loop coordinates `coords`, the node or constant `recorded` refers to. */
+  private reads(ref: Ref, coords: readonly number[], recorded: number): boolean {
+    switch (ref.kind) {
+      case 'constant': {
+        const { constants } = this.program
+        return (
+          recorded < 0 && Object.is(this.constantValueAt(ref.read, coords), constants[~recorded])
+        )
+      }
+      case 'carried':
+      case 'seeded':
+        return coords[this.depthOf(ref.k)] === 0
+          ? this.reads(ref.init, coords, recorded)
+          : evaluate(ref.index, coords) === recorded
+      default:
+        return evaluate(ref.index, coords) === recorded
+    }
+  }
+
+  /** The value a constant read gives at the loop coordinates `coords`. */
+  private constantValueAt(read: ConstantRead, coords: readonly number[]): number {
+    if ('value' in read) return read.value
+    if ('first' in read && coords[read.depth] === 0) return this.constantValueAt(read.first, coords)
+    return this.program.constants[evaluate(read.index, coords)] as number
+  }
+
+  /** The depth of the loop whose variable is k. */
+  private depthOf(k: string): number {
+    return Number(k.slice(1))
   }
 
   /** Fills `siteOf` for every repetition of the scope's instructions, offset by `offset`. */
@@ -336,27 +431,175 @@ class Generator {
       for (let t = 0; t < this.argCount(part); t++) {
         const r = this.program.args[start + t] as number
         const strides = this.strides(part, t)
-        refs.push(r < 0 ? this.constant(part, t, r) : this.resolve(r, scope, strides))
+        refs.push(this.operand(start + t, r, scope, strides, scope.levels.length))
       }
       this.refs[part] = refs
     }
   }
 
-  /** A constant operand: a literal where it is the same in every repetition, else read from `c`. */
-  private constant(i: number, t: number, r: number): Ref {
-    const at = this.argStart(i) + t
-    const levels = (this.scopes[i] as Scope).levels
-    const same = levels.every(
-      (l) => l.loop.fixed[at - l.a0] === 1 || l.loop.strides[at - l.a0] === 0,
-    )
-    if (same) return { kind: 'constant', expr: literal(this.program.constants[~r] as number) }
+  /**
+   * Constant r, the operand at `args[at]`, moving by `strides` in `levels`: a
+   * literal where it is the same in every repetition, else read from `c`.
+   */
+  private constantAt(r: number, at: number, levels: readonly Level[], strides: number[]): Ref {
+    const same = levels.every((l, d) => l.loop.fixed[at - l.a0] === 1 || strides[d] === 0)
+    if (same) {
+      const value = this.program.constants[~r] as number
+      return { kind: 'constant', expr: literal(value), read: { value } }
+    }
     // In a loop where it keeps its value (an example's input, multiplied by every unit's weight),
     // the first repetition's copy serves: fewer constants to read.
-    const strides = this.strides(i, t).map((s, d) => {
+    const kept = strides.map((s, d) => {
       const l = levels[d] as Level
       return l.loop.fixed[at - l.a0] === 1 ? 0 : s
     })
-    return { kind: 'constant', expr: `c[${indexExpr(this.affine(~r, levels, strides))}]` }
+    const index = this.affine(~r, levels, kept)
+    return { kind: 'constant', expr: `c[${indexExpr(index)}]`, read: { index } }
+  }
+
+  /**
+   * The operand at `args[at]`, which is r in the first repetition of
+   * `scope`'s loops and moves by `strides` in them, to a reader in `scope`;
+   * only the loops above depth `limit` are asked whether they read it as a
+   * starting value (a loop below has already been).
+   */
+  private operand(at: number, r: number, scope: Scope, strides: number[], limit: number): Ref {
+    const seeded = this.seeded(at, scope, limit)
+    if (seeded !== null) return seeded
+    return r < 0 ? this.constantAt(r, at, scope.levels, strides) : this.resolve(r, scope, strides)
+  }
+
+  /**
+   * The operand at `args[at]` where one of the loops above depth `limit`
+   * reads a starting value in its first iteration and the node its previous
+   * iteration made from the second on (see Loop.initial), or null. Carried
+   * in locals where the node is made directly in that loop's body and read
+   * there; otherwise its nodes are kept in the arrays.
+   */
+  private seeded(at: number, scope: Scope, limit: number): Ref | null {
+    const { levels } = scope
+    const { args, argEnd } = this.program
+    for (let d = Math.min(limit, levels.length) - 1; d >= 0; d--) {
+      const level = levels[d] as Level
+      const { loop } = level
+      if (loop.initial[at - level.a0] !== 1) continue
+      const width = startOf(argEnd, loop.start + loop.period) - level.a0
+      const r0 = args[at] as number
+      const r1 = args[at + width] as number
+      if (r1 < 0) return this.shiftedConstant(at, r0, r1, scope, d, width)
+      for (let e = 0; e < d; e++) {
+        const outer = levels[e] as Level
+        if (outer.loop.initial[at + width - outer.a0] === 1) throw new Unsupported()
+      }
+      // From the second iteration on the operand moves as the second's does in the loops
+      // around, by the period in this one, and as the first's in the loops inside.
+      const later = levels.map((l, e) =>
+        e === d ? loop.period : (l.loop.strides[at + (e < d ? width : 0) - l.a0] as number),
+      )
+      this.checkInner(at, width, r1, levels, later, d)
+      const index = this.affine(r1 - loop.period, levels, later)
+      const first = levels.map((l, e) => (e === d ? 0 : (l.loop.strides[at - l.a0] as number)))
+      const x = r1 - this.inputs
+      if (levels.length === d + 1 && this.siteOf[x] === x && this.scopes[x] === scope) {
+        const outer = scope.parent as Scope
+        const init = this.operand(at, r0, outer, first.slice(0, d), d)
+        if (this.carry(x, init)) return { kind: 'carried', site: x, index, k: level.k, init }
+      }
+      const init = this.operand(at, r0, scope, first, d)
+      // The nodes of iterations 1 on get slots.
+      const rest = index.terms.map((term, e) =>
+        e === d ? ([term[0], term[1], term[2] - 1] as const) : term,
+      )
+      this.markAll({ base: r1, terms: rest }, 0, r1)
+      return { kind: 'seeded', index, k: level.k, init }
+    }
+    return null
+  }
+
+  /**
+   * A constant operand that the first iteration of the loop at depth d
+   * recorded at an index of its own (see Loop.initial): from the second
+   * iteration on it moves by the loop's stride from the second's index.
+   */
+  private shiftedConstant(
+    at: number,
+    r0: number,
+    r1: number,
+    scope: Scope,
+    d: number,
+    width: number,
+  ): Ref {
+    const { levels } = scope
+    const level = levels[d] as Level
+    const stride = level.loop.strides[at - level.a0] as number
+    for (let e = 0; e < d; e++) {
+      const outer = levels[e] as Level
+      if (outer.loop.initial[at + width - outer.a0] === 1) throw new Unsupported()
+    }
+    const later = levels.map((l, e) =>
+      e === d ? stride : (l.loop.strides[at + (e < d ? width : 0) - l.a0] as number),
+    )
+    this.checkInner(at, width, ~r1, levels, later, d, true)
+    const kept = later.map((s, e) => {
+      const l = levels[e] as Level
+      return e !== d && l.loop.fixed[at - l.a0] === 1 ? 0 : s
+    })
+    const index = this.affine(~r1 - stride, levels, kept)
+    const first = levels.map((l, e) => (e === d ? 0 : (l.loop.strides[at - l.a0] as number)))
+    const init = this.operand(at, r0, scope, first, d)
+    if (init.kind !== 'constant') throw new Unsupported()
+    return {
+      kind: 'constant',
+      expr: `(${level.k} > 0 ? c[${indexExpr(index)}] : ${init.expr})`,
+      read: { depth: d, index, first: init.read },
+    }
+  }
+
+  /**
+   * Checks that in the second iteration of the loop at depth d the operand
+   * moves through the loops inside it as `later` says (the loop search
+   * compared each repetition with the second, not the second's inner
+   * repetitions with each other).
+   */
+  private checkInner(
+    at: number,
+    width: number,
+    r1: number,
+    levels: readonly Level[],
+    later: readonly number[],
+    d: number,
+    constant = false,
+  ): void {
+    const { args, argEnd } = this.program
+    const walk = (e: number, offset: number, expected: number): void => {
+      if (e === levels.length) {
+        const r = args[at + width + offset] as number
+        // A constant need only have the value the index expression reads (a loop that keeps
+        // it has stride 0, whatever its indices do).
+        const { constants } = this.program
+        const ok = constant ? Object.is(constants[~r], constants[expected]) : r === expected
+        if (!ok) throw new Unsupported()
+        return
+      }
+      const { loop, a0 } = levels[e] as Level
+      const step = startOf(argEnd, loop.start + loop.period) - a0
+      for (let j = 0; j < loop.repeats; j++) {
+        walk(e + 1, offset + j * step, expected + j * (later[e] as number))
+      }
+    }
+    walk(d + 1, 0, r1)
+  }
+
+  /**
+   * Makes site x carried in locals from `init`, unless it already is from
+   * another starting value (its readers must agree on the first iteration's).
+   */
+  private carry(x: number, init: Ref): boolean {
+    const known = this.inits.get(x)
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(init)) return false
+    this.inits.set(x, init)
+    this.flags[x] = (this.flags[x] as number) | CARRIED
+    return true
   }
 
   /**
@@ -394,9 +637,7 @@ class Generator {
       if (!strides.every((s, e) => (e <= d ? moves(e) : s === 0))) continue
       const outer = this.enclosing(scope, d)
       const init = this.resolve(r, outer, strides.slice(0, d))
-      this.inits.set(x, init)
-      this.flags[x] = (this.flags[x] as number) | CARRIED
-      return { kind: 'carried', site: x, index, k: level.k, init }
+      if (this.carry(x, init)) return { kind: 'carried', site: x, index, k: level.k, init }
     }
     // Final: the last iteration's node of a loop directly in this scope.
     if (j >= 0) {
@@ -455,7 +696,13 @@ class Generator {
       for (const x of this.carriedIn(part)) {
         if (this.has(x, IN_ARRAY)) continue
         const init = this.inits.get(x)
-        if (init === undefined || (init.kind !== 'local' && init.kind !== 'array')) continue
+        if (init === undefined) continue
+        // A constant starting value has no adjoint: the first iteration's addition is dropped.
+        if (init.kind === 'constant') {
+          this.deferred.add(x)
+          continue
+        }
+        if (init.kind !== 'local' && init.kind !== 'array') continue
         let readers = 0
         let touched = false
         this.eachRef(part, (ref, direct) => {
@@ -481,9 +728,12 @@ class Generator {
   /** Whether adding into `ref`'s adjoint may add into `target`'s (a local or a node in the arrays). */
   private touches(ref: Ref, target: Ref): boolean {
     if (ref.kind === 'constant') return false
-    if (ref.kind === 'carried' && this.touches(ref.init, target)) return true
-    if (target.kind === 'local' && ref.kind !== 'array' && ref.site === target.site) return true
-    const inArrays = ref.kind === 'array' || this.has(ref.site, IN_ARRAY)
+    if ((ref.kind === 'carried' || ref.kind === 'seeded') && this.touches(ref.init, target)) {
+      return true
+    }
+    const own = ref.kind === 'array' || ref.kind === 'seeded' ? -1 : ref.site
+    if (target.kind === 'local' && own === target.site) return true
+    const inArrays = own < 0 || this.has(own, IN_ARRAY)
     if (!inArrays || (target.kind === 'local' && !this.has(target.site, IN_ARRAY))) return false
     if (target.kind !== 'local' && target.kind !== 'array') return true
     const [lo, hi] = rangeOf(ref.index)
@@ -538,6 +788,8 @@ class Generator {
       this.need(ref.init)
     } else if (ref.kind === 'final') {
       this.finals.set(ref.site, ref.index)
+    } else if (ref.kind === 'seeded') {
+      this.need(ref.init)
     }
   }
 
@@ -595,7 +847,7 @@ class Generator {
 
   /** A constant's expression: a literal, or a read of c. */
   private constantValue(expr: string): string {
-    return expr.startsWith('c[') ? this.w.hoist(expr) : expr
+    return expr.includes('c[') ? this.w.hoist(expr) : expr
   }
 
   /** Adds `value` into node `index`'s adjoint: an input's in gx, an op's in g. */
@@ -616,6 +868,8 @@ class Generator {
         return this.arrayValue(ref.index)
       case 'local':
         return `t${ref.site}`
+      case 'seeded':
+        return `(${ref.k} > 0 ? v[${indexExpr(ref.index)}] : ${this.forwardValue(ref.init)})`
       default:
         return `cv${ref.site}`
     }
@@ -638,6 +892,10 @@ class Generator {
         )
       case 'final':
         return this.stored(`v[${indexExpr(ref.index)}]`)
+      case 'seeded':
+        return this.stored(
+          `(${ref.k} > 0 ? v[${indexExpr(ref.index)}] : ${this.backwardValue(ref.init)})`,
+        )
     }
   }
 
@@ -658,12 +916,16 @@ class Generator {
         const previous = this.has(ref.site, IN_ARRAY)
           ? this.arrayAdd(ref.index, q)
           : `ca${ref.site} += ${q};`
-        return `{ const ${q} = ${value}; if (${ref.k} > 0) ${previous} else ${this.addTo(ref.init, q)} }`
+        return `{ const ${q} = ${value}; if (${ref.k} > 0) ${previous}${this.orElse(ref.init, q)} }`
       }
       case 'final':
         return this.has(ref.site, IN_ARRAY)
           ? this.arrayAdd(ref.index, value)
           : `ca${ref.site} += ${value};`
+      case 'seeded': {
+        const q = `q${this.fresh++}`
+        return `{ const ${q} = ${value}; if (${ref.k} > 0) g[${indexExpr(ref.index)}] += ${q};${this.orElse(ref.init, q)} }`
+      }
     }
   }
 
@@ -679,12 +941,24 @@ class Generator {
     return `R${id}`
   }
 
+  /** ` else` and the addition into a starting value's adjoint, or nothing for a constant. */
+  private orElse(init: Ref, value: string): string {
+    const add = this.addTo(init, value)
+    return add === '' ? '' : ` else ${add}`
+  }
+
   /** The sites directly in a loop that are carried in locals from one iteration to the next. */
   private carriedIn(scope: Scope): number[] {
     return scope.sites.filter((i) => this.has(i, CARRIED))
   }
 
-  /** Operands t, t + step, ... of site i as `base + stride * j` in one array, when a loop is worth it. */
+  /**
+   * Operands t, t + step, ... of site i (a sum's or a dot's factors) as
+   * `base + stride * j` in one array, when a loop is worth it: every term
+   * read from the arrays (or every one a constant read by index), at indices
+   * that advance by one stride and move alike in the loops around; or null.
+   * Built from the operands' references, which `verify` has checked.
+   */
   private progression(
     i: number,
     step: number,
@@ -695,35 +969,43 @@ class Generator {
     if (terms < MIN_INNER_LOOP) return null
     const { args } = this.program
     const start = this.argStart(i)
-    const first = args[start + offset] as number
-    const node = first >= 0
-    const idx = (r: number) => (node ? r : ~r)
-    const stride = idx(args[start + step + offset] as number) - idx(first)
-    const outer = this.strides(i, offset)
+    const { levels } = this.scopes[i] as Scope
+    const indices: Affine[] = []
+    let node = false
+    for (let t = 0; t < terms; t++) {
+      const at = t * step + offset
+      const ref = refs[at] as Ref
+      if (t > 0 && (ref.kind === 'array') !== node) return null
+      if (ref.kind === 'array') {
+        node = true
+        indices.push(ref.index)
+      } else if (ref.kind === 'constant' && 'index' in ref.read && !('first' in ref.read)) {
+        indices.push(ref.read.index)
+      } else if (ref.kind === 'constant' && 'value' in ref.read) {
+        // One value everywhere: the recorded constant's own index serves.
+        const zero = levels.map(() => 0)
+        indices.push(this.affine(~(args[start + at] as number), levels, zero))
+      } else return null
+    }
+    const first = indices[0] as Affine
+    const stride = (indices[1] as Affine).base - first.base
     let lo = Number.POSITIVE_INFINITY
     let hi = Number.NEGATIVE_INFINITY
     for (let t = 0; t < terms; t++) {
-      const at = t * step + offset
-      const r = args[start + at] as number
-      const ref = refs[at] as Ref
-      if (r >= 0 !== node || idx(r) !== idx(first) + t * stride) return null
-      if (node && ref.kind !== 'array') return null
-      if (!node && ref.kind !== 'constant') return null
+      const index = indices[t] as Affine
+      if (index.base !== first.base + t * stride) return null
       // Every term must move by the same stride in each enclosing loop.
-      const moves = this.strides(i, at)
-      if (moves.some((d, level) => d !== outer[level])) return null
-      if (node && ref.kind === 'array') {
-        const [a, b] = rangeOf(ref.index)
-        lo = Math.min(lo, a)
-        hi = Math.max(hi, b)
+      if (
+        index.terms.some((term, d) => term[0] !== (first.terms[d] as Affine['terms'][number])[0])
+      ) {
+        return null
       }
+      const [a, b] = rangeOf(index)
+      lo = Math.min(lo, a)
+      hi = Math.max(hi, b)
     }
-    const levels = (this.scopes[i] as Scope).levels
-    const base = indexExpr(this.affine(idx(first), levels, outer))
-    if (!node) {
-      // Constants that are the same in every repetition of the enclosing loops may still differ per term.
-      return { base, stride, array: 'c' }
-    }
+    const base = indexExpr(first)
+    if (!node) return { base, stride, array: 'c' }
     if (hi < this.inputs) return { base, stride, array: 'x' }
     if (lo >= this.inputs) return { base, stride, array: 'v' }
     return null
@@ -881,7 +1163,8 @@ class Generator {
       this.loop(part, inner.text(), false, w)
       // What the first iteration's reader added for the node before the loop.
       for (const x of this.carriedIn(part)) {
-        if (this.deferred.has(x)) w.emit(this.addTo(this.inits.get(x) as Ref, `ca${x}`))
+        const add = this.deferred.has(x) ? this.addTo(this.inits.get(x) as Ref, `ca${x}`) : ''
+        if (add !== '') w.emit(add)
       }
     }
   }
@@ -976,21 +1259,28 @@ export interface Source {
   readonly backwardOnly: boolean
 }
 
-/** The generated source of both passes (and the guarded backward pass), or null over `maxSize` characters per pass. */
+/** The generated source of the passes, or why there is none (a pass over `maxSize` characters, say). */
 export function generate(
   program: Program,
   inputs: number,
   output: number,
   maxSize: number,
-): Source | null {
-  const gen = new Generator(program, inputs, output)
+): Source | string {
+  let gen: Generator
+  try {
+    gen = new Generator(program, inputs, output)
+  } catch (error) {
+    if (error instanceof Unsupported)
+      return "the recording's loops have a shape the code generator does not handle"
+    throw error
+  }
   const passes: string[] = []
   for (const pass of ['forward', 'backward', 'guarded'] as const) {
     const w = new Writer({ names: 0 })
     if (pass === 'forward') gen.forwardPass(w)
     else gen.backwardPass(w, pass === 'guarded')
     const text = w.text().join('\n')
-    if (text.length > maxSize) return null
+    if (text.length > maxSize) return 'the generated source would exceed the size cap'
     passes.push(text)
   }
   const rules = [...gen.rules]

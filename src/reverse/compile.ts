@@ -195,7 +195,7 @@ class Compiled implements CompiledGradient {
       this.output,
       this.requested === 'generated' ? Number.POSITIVE_INFINITY : MAX_SOURCE,
     )
-    if (source === null) return 'the generated source would exceed the size cap'
+    if (typeof source === 'string') return source
     try {
       return new Generated(program, this.inputs, this.output, source)
     } catch (error) {

@@ -5,9 +5,11 @@ import { DOT, type Program } from './program.js'
  * repeated r times, in which every operand of the k-th repetition is the
  * first repetition's plus k times a fixed stride (a loop over x[i], an
  * accumulator carried from the previous iteration, a weight row and the same
- * example's constants). A loop's body is searched again, so a loop over
- * examples holds a loop over a layer's units. codegen.ts emits each loop as a
- * `for`.
+ * example's constants). An operand may instead read, from the second
+ * repetition on, the node the previous repetition made, and in the first a
+ * starting value of its own: `total = m.add(total, term)` from `total = 0`.
+ * A loop's body is searched again, so a loop over examples holds a loop over
+ * a layer's units. codegen.ts emits each loop as a `for`.
  */
 
 /** Longest block tried as a loop body, and how many candidate periods are tried per position. */
@@ -34,10 +36,21 @@ export interface Loop {
   readonly strides: Int32Array
   /** Per operand: whether it is a constant with the same value in every repetition. */
   readonly fixed: Uint8Array
+  /**
+   * Per operand: whether the first repetition's operand is one of its own and
+   * the others move by the stride from the second's: for a node operand, a
+   * starting value (a constant, an input or a node before the loop) and from
+   * the second on the node the previous repetition made (stride = period);
+   * for a constant, one the first repetition recorded at an index of its own
+   * (it recorded more or fewer constants than the others).
+   */
+  readonly initial: Uint8Array
 }
 
+/** What a search may still spend, and the number of inputs (node i + inputs is instruction i's). */
 interface Budget {
   left: number
+  readonly inputs: number
 }
 
 export const startOf = (argEnd: Int32Array, i: number) => (i === 0 ? 0 : (argEnd[i - 1] as number))
@@ -51,12 +64,21 @@ function sameShape(program: Program, i: number, j: number): boolean {
 }
 
 /** Strides of the candidate being tried, copied out when it becomes a loop. */
-const scratch = { strides: new Int32Array(256), fixed: new Uint8Array(256) }
+const scratch = {
+  strides: new Int32Array(256),
+  fixed: new Uint8Array(256),
+  initial: new Uint8Array(256),
+  /** Per constant operand: whether its index has moved by its stride in every repetition so far. */
+  stepping: new Uint8Array(256),
+}
 
 /**
  * The loop starting at instruction s with period p, or null: its repetitions,
  * each operand's stride (of node index or of constant index), and which
- * constants keep one value throughout.
+ * constants keep one value throughout. A constant operand must keep its value
+ * or move by a fixed stride through the constants; one that keeps its value
+ * gets stride 0, whatever its index does (the first iteration may record a
+ * constant more than the others, such as an accumulator's starting 0).
  */
 function tryLoop(program: Program, s: number, p: number, end: number, budget: Budget): Loop | null {
   const { argEnd, args, constants } = program
@@ -66,8 +88,11 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
   if (scratch.strides.length < width) {
     scratch.strides = new Int32Array(2 * width)
     scratch.fixed = new Uint8Array(2 * width)
+    scratch.initial = new Uint8Array(2 * width)
+    scratch.stepping = new Uint8Array(2 * width)
   }
-  const { strides, fixed } = scratch
+  const { strides, fixed, initial, stepping } = scratch
+  const first = budget.inputs + s
   for (let j = 0; j < p; j++) {
     budget.left--
     if (!sameShape(program, s + j, s + p + j)) return null
@@ -75,6 +100,16 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
     for (let t = from; t < (argEnd[s + j] as number) - a0; t++) {
       const r0 = args[a0 + t] as number
       const r1 = args[a0 + width + t] as number
+      // The second repetition reads a node of the first, and the first a value from before the
+      // loop: a value carried from its starting value, which may move otherwise in the loops
+      // around (an input the chain starts from, say, that happens to be the node one period back).
+      const carried = r1 >= first && r1 < first + p
+      initial[t] = carried && !(r0 >= first && r0 < first + p) ? 1 : 0
+      if (initial[t] === 1) {
+        strides[t] = p
+        fixed[t] = 0
+        continue
+      }
       if (r0 >= 0 !== r1 >= 0) return null
       if (r0 >= 0) {
         strides[t] = r1 - r0
@@ -82,6 +117,7 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
       } else {
         strides[t] = ~r1 - ~r0
         fixed[t] = Object.is(constants[~r0], constants[~r1]) ? 1 : 0
+        stepping[t] = 1
       }
     }
   }
@@ -95,23 +131,46 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
     const ak = startOf(argEnd, base)
     if (startOf(argEnd, base + p) - ak !== width) break
     budget.left -= p + width
-    for (let t = 0; same && t < width; t++) {
-      const r0 = args[a0 + t] as number
-      const rk = args[ak + t] as number
-      if (r0 >= 0) same = rk === r0 + repeats * (strides[t] as number)
-      else {
-        same = rk < 0 && ~rk === ~r0 + repeats * (strides[t] as number)
-        if (same && fixed[t] === 1 && !Object.is(constants[~rk], constants[~r0])) fixed[t] = 0
+    // Checked first and recorded after, so that a repetition that ends the loop changes no flag.
+    for (let pass = 0; same && pass < 2; pass++) {
+      for (let t = 0; same && t < width; t++) {
+        const r0 = args[a0 + t] as number
+        const r1 = args[a0 + width + t] as number
+        const rk = args[ak + t] as number
+        if (initial[t] === 1 && r1 >= 0) same = rk === r1 + (repeats - 1) * p
+        else if (r0 >= 0) same = rk === r0 + repeats * (strides[t] as number)
+        else if (rk >= 0) same = false
+        else {
+          const keeps = fixed[t] === 1 && Object.is(constants[~rk], constants[~r0])
+          let steps = stepping[t] === 1 && ~rk === ~r0 + repeats * (strides[t] as number)
+          if (initial[t] === 1)
+            steps = stepping[t] === 1 && ~rk === ~r1 + (repeats - 1) * (strides[t] as number)
+          // The first repetition recorded a constant more or fewer than the others (the 0 an
+          // accumulator starts from): its constants are its own, the others' move from the second's.
+          const shift = !steps && !keeps && repeats === 2 && stepping[t] === 1 && initial[t] === 0
+          same = keeps || steps || shift
+          if (pass === 1) {
+            fixed[t] = keeps ? 1 : 0
+            stepping[t] = steps || shift ? 1 : 0
+            if (shift) {
+              initial[t] = 1
+              strides[t] = ~rk - ~r1
+            }
+          }
+        }
       }
     }
     if (!same) break
   }
+  // A constant that keeps its value is read from the first repetition.
+  for (let t = 0; t < width; t++) if (fixed[t] === 1) strides[t] = 0
   return {
     start: s,
     period: p,
     repeats,
     strides: strides.slice(0, width),
     fixed: fixed.slice(0, width),
+    initial: initial.slice(0, width),
   }
 }
 
@@ -157,20 +216,26 @@ export interface Level {
 /**
  * Whether `loop`, found inside the first repetition of the `outer` loops, is
  * the same loop in every repetition of theirs: each of its operands' stride
- * in an outer loop (and whether a constant keeps its value there) is the same
- * in each of its own repetitions, so one expression serves them all.
+ * in an outer loop (and whether a constant keeps its value there, and
+ * whether it is a starting value there) is the same in each of its own
+ * repetitions, so one expression serves them all. An operand that is a
+ * starting value of `loop` itself is compared from the second repetition
+ * on: its first is the starting value's, which may move otherwise.
  */
 function nests(program: Program, loop: Loop, outer: readonly Level[]): boolean {
   const { argEnd } = program
   const a0 = startOf(argEnd, loop.start)
   const width = startOf(argEnd, loop.start + loop.period) - a0
   for (const level of outer) {
-    const { strides, fixed } = level.loop
+    const { strides, fixed, initial } = level.loop
     const at = a0 - level.a0
-    for (let j = 1; j < loop.repeats; j++) {
-      for (let t = 0; t < width; t++) {
-        if (strides[at + j * width + t] !== strides[at + t]) return false
-        if (fixed[at + j * width + t] !== fixed[at + t]) return false
+    for (let t = 0; t < width; t++) {
+      const from = loop.initial[t] === 1 ? 1 : 0
+      const ref = at + from * width + t
+      for (let j = from + 1; j < loop.repeats; j++) {
+        const other = at + j * width + t
+        if (strides[other] !== strides[ref] || fixed[other] !== fixed[ref]) return false
+        if (initial[other] !== initial[ref]) return false
       }
     }
   }
@@ -208,8 +273,8 @@ function segments(
 }
 
 /** The whole program cut into loops and single instructions (see `segments`). */
-export function findLoops(program: Program): Segment[] {
-  return segments(program, 0, program.instructions, [], { left: SEARCH_BUDGET })
+export function findLoops(program: Program, inputs: number): Segment[] {
+  return segments(program, 0, program.instructions, [], { left: SEARCH_BUDGET, inputs })
 }
 
 /** Whether every instruction is one the generator handles (no custom ops or blocks). */
