@@ -94,7 +94,13 @@ type ConstantRead =
 
 /** What an operand refers to, and so how each pass reads it and adds to its adjoint. */
 type Ref =
-  | { readonly kind: 'constant'; readonly expr: string; readonly read: ConstantRead }
+  | {
+      readonly kind: 'constant'
+      readonly expr: string
+      readonly read: ConstantRead
+      /** For a read `c[(k > 0 ? a : b) + inner]`: the conditional part, to compute once per iteration of k's loop. */
+      readonly split?: { readonly base: string; readonly inner: string }
+    }
   | { readonly kind: 'array'; readonly index: Affine }
   | { readonly kind: 'local'; readonly site: number; readonly index: Affine }
   | {
@@ -155,6 +161,27 @@ function evaluate(a: Affine, coords: readonly number[]): number {
     out += ((a.terms[d] as Affine['terms'][number])[0] as number) * (coords[d] as number)
   }
   return out
+}
+
+/**
+ * Whether indices[t] is indices[0] + t * stride, each moving alike in the
+ * loops around: their smallest and largest value over the loops if so.
+ */
+function progresses(indices: readonly Affine[], stride: number): [number, number] | null {
+  const first = indices[0] as Affine
+  let lo = Number.POSITIVE_INFINITY
+  let hi = Number.NEGATIVE_INFINITY
+  for (let t = 0; t < indices.length; t++) {
+    const index = indices[t] as Affine
+    if (index.base !== first.base + t * stride) return null
+    const moves = (term: Affine['terms'][number], d: number) =>
+      term[0] === (first.terms[d] as Affine['terms'][number])[0]
+    if (!index.terms.every(moves)) return null
+    const [a, b] = rangeOf(index)
+    lo = Math.min(lo, a)
+    hi = Math.max(hi, b)
+  }
+  return [lo, hi]
 }
 
 /** The smallest and largest value of an index over its loops' ranges. */
@@ -292,6 +319,8 @@ class Generator {
   private readonly output: Ref | null
   /** The block being written, and whether it is in the backward pass (which writes no values). */
   private w: Writer = new Writer({ names: 0 })
+  /** The blocks around the one being written: blocks[d] is the body of the loop at depth d - 1. */
+  private blocks: Writer[] = []
   private inBackward = false
   /** The loops, numbered in the order they are met: loop i runs `R[i]` times. */
   readonly loops: Loop[] = []
@@ -548,11 +577,22 @@ class Generator {
     const first = levels.map((l, e) => (e === d ? 0 : (l.loop.strides[at - l.a0] as number)))
     const init = this.operand(at, r0, scope, first, d)
     if (init.kind !== 'constant') throw new Unsupported()
-    return {
-      kind: 'constant',
-      expr: `(${level.k} > 0 ? c[${indexExpr(index)}] : ${init.expr})`,
-      read: { depth: d, index, first: init.read },
+    const read = { depth: d, index, first: init.read }
+    const expr = `(${level.k} > 0 ? c[${indexExpr(index)}] : ${init.expr})`
+    // Where both reads move alike in the loops inside, only the part for the loops around differs.
+    const firstIndex = 'index' in init.read && !('first' in init.read) ? init.read.index : null
+    const inner = (a: Affine) => a.terms.slice(d + 1).map((term) => term[0])
+    if (firstIndex === null || inner(firstIndex).join() !== inner(index).join()) {
+      return { kind: 'constant', expr, read }
     }
+    const outer = (a: Affine, upTo: number) =>
+      indexExpr({ base: a.base, terms: a.terms.slice(0, upTo) })
+    const base = `(${level.k} > 0 ? ${outer(index, d + 1)} : ${outer(firstIndex, d)})`
+    const rest = indexExpr({
+      base: 0,
+      terms: index.terms.map((t, e) => (e > d ? t : [0, t[1], t[2]])),
+    })
+    return { kind: 'constant', expr, read, split: { base, inner: rest.slice(1) } }
   }
 
   /**
@@ -835,19 +875,33 @@ class Generator {
   /** Reads node `index` from x (an input) or v (an op), whichever it is in every iteration. */
   private arrayValue(index: Affine): string {
     const [lo, hi] = rangeOf(index)
-    if (hi < this.inputs) return this.w.hoist(`x[${indexExpr(index)}]`)
+    if (hi < this.inputs) return this.hoist(`x[${indexExpr(index)}]`)
     const read = lo >= this.inputs ? `v[${indexExpr(index)}]` : `at(x, v, ${indexExpr(index)})`
     return this.stored(read)
   }
 
+  /**
+   * A name for `expr`, computed once at the top of the outermost block where
+   * the loop variables it reads are defined (loop variable k<d> is the
+   * iteration of the loop at depth d).
+   */
+  private hoist(expr: string): string {
+    let deepest = -1
+    for (const [, d] of expr.matchAll(/\bk(\d+)\b/g)) deepest = Math.max(deepest, Number(d))
+    const block = this.blocks[deepest + 1] ?? this.w
+    return block.hoist(expr)
+  }
+
   /** A read of v: hoisted in the backward pass, which does not write v; in the forward pass it may be written in this block. */
   private stored(read: string): string {
-    return this.inBackward ? this.w.hoist(read) : read
+    return this.inBackward ? this.hoist(read) : read
   }
 
   /** A constant's expression: a literal, or a read of c. */
-  private constantValue(expr: string): string {
-    return expr.includes('c[') ? this.w.hoist(expr) : expr
+  private constantValue(ref: Ref & { kind: 'constant' }): string {
+    if (ref.split !== undefined)
+      return this.hoist(`c[${this.hoist(ref.split.base)}${ref.split.inner}]`)
+    return ref.expr.includes('c[') ? this.hoist(ref.expr) : ref.expr
   }
 
   /** Adds `value` into node `index`'s adjoint: an input's in gx, an op's in g. */
@@ -863,7 +917,7 @@ class Generator {
   private forwardValue(ref: Ref): string {
     switch (ref.kind) {
       case 'constant':
-        return this.constantValue(ref.expr)
+        return this.constantValue(ref)
       case 'array':
         return this.arrayValue(ref.index)
       case 'local':
@@ -879,7 +933,7 @@ class Generator {
   private backwardValue(ref: Ref): string {
     switch (ref.kind) {
       case 'constant':
-        return this.constantValue(ref.expr)
+        return this.constantValue(ref)
       case 'array':
         return this.arrayValue(ref.index)
       case 'local':
@@ -971,43 +1025,43 @@ class Generator {
     const start = this.argStart(i)
     const { levels } = this.scopes[i] as Scope
     const indices: Affine[] = []
+    // Constants a loop's first iteration recorded at indices of their own: read there in it.
+    const firsts: Affine[] = []
+    let shiftedAt = -1
     let node = false
+    const zero = levels.map(() => 0)
     for (let t = 0; t < terms; t++) {
       const at = t * step + offset
       const ref = refs[at] as Ref
       if (t > 0 && (ref.kind === 'array') !== node) return null
+      const recorded = args[start + at] as number
       if (ref.kind === 'array') {
         node = true
         indices.push(ref.index)
-      } else if (ref.kind === 'constant' && 'index' in ref.read && !('first' in ref.read)) {
-        indices.push(ref.read.index)
-      } else if (ref.kind === 'constant' && 'value' in ref.read) {
+      } else if (ref.kind !== 'constant') return null
+      else if ('first' in ref.read) {
+        const { depth, index, first } = ref.read
+        if ((t > 0 && shiftedAt !== depth) || 'first' in first) return null
+        shiftedAt = depth
+        indices.push(index)
         // One value everywhere: the recorded constant's own index serves.
-        const zero = levels.map(() => 0)
-        indices.push(this.affine(~(args[start + at] as number), levels, zero))
-      } else return null
+        firsts.push('index' in first ? first.index : this.affine(~recorded, levels, zero))
+      } else if (shiftedAt >= 0) return null
+      else if ('index' in ref.read) indices.push(ref.read.index)
+      else indices.push(this.affine(~recorded, levels, zero))
     }
-    const first = indices[0] as Affine
-    const stride = (indices[1] as Affine).base - first.base
-    let lo = Number.POSITIVE_INFINITY
-    let hi = Number.NEGATIVE_INFINITY
-    for (let t = 0; t < terms; t++) {
-      const index = indices[t] as Affine
-      if (index.base !== first.base + t * stride) return null
-      // Every term must move by the same stride in each enclosing loop.
-      if (
-        index.terms.some((term, d) => term[0] !== (first.terms[d] as Affine['terms'][number])[0])
-      ) {
-        return null
-      }
-      const [a, b] = rangeOf(index)
-      lo = Math.min(lo, a)
-      hi = Math.max(hi, b)
+    const stride = (indices[1] as Affine).base - (indices[0] as Affine).base
+    const range = progresses(indices, stride)
+    if (range === null) return null
+    let base = indexExpr(indices[0] as Affine)
+    if (shiftedAt >= 0) {
+      if (progresses(firsts, stride) === null) return null
+      const k = (levels[shiftedAt] as Level).k
+      base = this.hoist(`(${k} > 0 ? ${base} : ${indexExpr(firsts[0] as Affine)})`)
     }
-    const base = indexExpr(first)
     if (!node) return { base, stride, array: 'c' }
-    if (hi < this.inputs) return { base, stride, array: 'x' }
-    if (lo >= this.inputs) return { base, stride, array: 'v' }
+    if (range[1] < this.inputs) return { base, stride, array: 'x' }
+    if (range[0] >= this.inputs) return { base, stride, array: 'v' }
     return null
   }
 
@@ -1050,6 +1104,7 @@ class Generator {
   /** The forward pass: the top scope's, returning the output's value. */
   forwardPass(w: Writer): void {
     this.inBackward = false
+    this.blocks = []
     this.forward(this.top, w)
     this.w = w
     if (this.output !== null) w.emit(`return ${this.forwardValue(this.output)};`)
@@ -1058,12 +1113,15 @@ class Generator {
   /** The backward pass, last instruction first; `guarded` skips products with a zero factor. */
   backwardPass(w: Writer, guarded: boolean): void {
     this.inBackward = true
+    this.blocks = []
     this.backward(this.top, w, guarded)
   }
 
   /** The forward pass over a scope: each value a local, stored where the backward pass or a later loop reads it. */
   private forward(scope: Scope, w: Writer): void {
     this.w = w
+    this.blocks[scope.levels.length] = w
+    this.blocks.length = scope.levels.length + 1
     for (const part of scope.parts) {
       if (typeof part === 'number') {
         this.valueExpr(part, (r) => this.forwardValue(r), w, `t${part}`)
@@ -1079,6 +1137,7 @@ class Generator {
       const inner = w.child()
       this.forward(part, inner)
       this.w = w
+      this.blocks.length = scope.levels.length + 1
       const body = [...inner.text(), ...carried.map((x) => `cv${x} = t${x};`)]
       this.loop(part, body, true, w)
       for (const x of carried) {
@@ -1137,6 +1196,8 @@ class Generator {
 
   private backward(scope: Scope, w: Writer, guarded: boolean): void {
     this.w = w
+    this.blocks[scope.levels.length] = w
+    this.blocks.length = scope.levels.length + 1
     for (const i of scope.sites) {
       if (this.has(i, REMAT)) this.valueExpr(i, (r) => this.backwardValue(r), w, `r${i}`)
     }
@@ -1160,6 +1221,7 @@ class Generator {
       const inner = w.child()
       this.backward(part, inner, guarded)
       this.w = w
+      this.blocks.length = scope.levels.length + 1
       this.loop(part, inner.text(), false, w)
       // What the first iteration's reader added for the node before the loop.
       for (const x of this.carriedIn(part)) {

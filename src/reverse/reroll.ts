@@ -14,7 +14,7 @@ import { DOT, type Program } from './program.js'
 
 /** Longest block tried as a loop body, and how many candidate periods are tried per position. */
 const MAX_PERIOD = 4096
-const MAX_CANDIDATES = 512
+const MAX_CANDIDATES = 4096
 /** A loop must repeat at least this often, and cover at least this many instructions. */
 const MIN_REPEATS = 3
 const MIN_COVER = 12
