@@ -100,6 +100,11 @@ type Ref =
       readonly read: ConstantRead
       /** For a read `c[(k > 0 ? a : b) + inner]`: the conditional part, to compute once per iteration of k's loop. */
       readonly split?: { readonly base: string; readonly inner: string }
+      /**
+       * Whether the read rests on a loop's finding that the constant keeps
+       * its value, or on its first iteration's own constants: `verify` checks it.
+       */
+      readonly derived?: boolean
     }
   | { readonly kind: 'array'; readonly index: Affine }
   | { readonly kind: 'local'; readonly site: number; readonly index: Affine }
@@ -132,6 +137,8 @@ interface Scope {
   /** The enclosing loops, outermost first, this scope's own last. */
   readonly levels: readonly Level[]
   readonly parts: readonly (number | Scope)[]
+  /** The first instruction of each part (its own, or its loop's first repetition's first). */
+  readonly starts: readonly number[]
   /** The instructions directly in this scope (not in inner loops), in order. */
   readonly sites: readonly number[]
 }
@@ -152,6 +159,16 @@ function indexExpr(a: Affine): string {
     out += stride === 1 ? ` + ${k}` : ` + ${stride} * ${k}`
   }
   return out
+}
+
+/**
+ * Whether an operand's read rests on more than strides the loop search
+ * checked in every repetition: a constant a loop keeps (or its first
+ * iteration records apart), or a value carried from a starting value.
+ */
+function derived(ref: Ref): boolean {
+  if (ref.kind === 'constant') return ref.derived === true || 'first' in ref.read
+  return ref.kind === 'carried' || ref.kind === 'seeded'
 }
 
 /** An index at loop coordinates (coords[d] the iteration of the loop at depth d). */
@@ -196,28 +213,29 @@ function rangeOf(a: Affine): [number, number] {
   return [lo, hi]
 }
 
-function scopeOf(program: Program, segs: readonly Segment[], parent: Scope | null): Scope {
-  const levels = parent === null ? [] : parent.levels
-  return buildScope(program, segs, parent, null, levels)
-}
-
+/** The scope tree of a program cut into loops; `scopes[i]` is set to the scope site i is directly in. */
 function buildScope(
   program: Program,
   segs: readonly Segment[],
   parent: Scope | null,
   loop: Loop | null,
   levels: readonly Level[],
+  scopes: (Scope | undefined)[],
 ): Scope {
   const parts: (number | Scope)[] = []
+  const starts: number[] = []
   const sites: number[] = []
-  const scope: Scope = { loop, parent, levels, parts, sites }
+  const scope: Scope = { loop, parent, levels, parts, starts, sites }
   for (const seg of segs) {
     if (typeof seg === 'number') {
       parts.push(seg)
+      starts.push(seg)
       sites.push(seg)
+      scopes[seg] = scope
     } else {
       const inner = [...levels, levelOf(program, seg.loop, levels.length)]
-      parts.push(buildScope(program, seg.body, scope, seg.loop, inner))
+      parts.push(buildScope(program, seg.body, scope, seg.loop, inner, scopes))
+      starts.push(seg.loop.start)
     }
   }
   return scope
@@ -295,8 +313,6 @@ function unrolled(count: number, ascending: boolean, term: (j: string) => string
 
 /** The analysis of a program and the source of its passes. */
 class Generator {
-  /** For every instruction, the instruction of the first repetition it repeats. */
-  private readonly siteOf: Int32Array
   /** For every site, the scope it is directly in. */
   private readonly scopes: (Scope | undefined)[]
   private readonly flags: Uint8Array
@@ -331,12 +347,10 @@ class Generator {
     output: number,
   ) {
     const n = program.instructions
-    this.siteOf = new Int32Array(n)
     this.scopes = new Array(n)
     this.flags = new Uint8Array(n)
     this.refs = new Array(n)
-    this.top = scopeOf(program, findLoops(program, inputs), null)
-    this.place(this.top, 0)
+    this.top = buildScope(program, findLoops(program, inputs), null, null, [], this.scopes)
     this.classify(this.top)
     this.output = output < 0 ? null : this.resolve(output, this.top, [])
     // Values the function read with m.value are compared after the forward pass, by index.
@@ -350,31 +364,38 @@ class Generator {
   }
 
   /**
-   * Checks every operand of every repetition of every instruction against
-   * the recording: the node or constant the generated code reads there must
-   * be the one recorded (a constant: the same value). The loop search
-   * compared repetitions with the first; this makes sure that what was
-   * concluded from them (a constant that keeps its value, a starting value,
-   * a carried node) holds in every repetition of the loops around them too.
-   * Throws Unsupported where it does not, and compile uses the interpreter.
+   * Checks operands against the recording in every repetition: the node or
+   * constant the generated code reads there must be the one recorded (a
+   * constant: the same value). The loop search compared each loop's
+   * repetitions with its first, within the first repetition of the loops
+   * around it, so an operand that rests on more than strides (a constant a
+   * loop keeps, a value carried from a starting value; see `derived`) is
+   * checked here in every repetition of every loop around it, in loops two
+   * or more deep. Throws Unsupported where one differs, and compile uses
+   * the interpreter.
    */
-  private verify(scope: Scope, coords: number[]): void {
+  private verify(scope: Scope, coords: number[], offset = 0): void {
     const { args, argEnd } = this.program
+    const depth = scope.levels.length
     for (const part of scope.parts) {
+      // In a loop with no loop around it, the loop search compared every repetition itself.
+      if (depth < 2 && typeof part === 'number') continue
       if (typeof part !== 'number') {
-        const { repeats } = part.loop as Loop
-        for (let k = 0; k < repeats; k++) this.verify(part, [...coords, k])
+        const { repeats, period } = part.loop as Loop
+        if (depth === 0 && part.parts.every((p) => typeof p === 'number')) continue
+        for (let k = 0; k < repeats; k++) {
+          coords[depth] = k
+          this.verify(part, coords, offset + k * period)
+        }
         continue
       }
-      // This repetition's instruction, and where its operands are.
-      let instruction = part
-      for (let e = 0; e < coords.length; e++) {
-        instruction += ((scope.levels[e] as Level).loop.period as number) * (coords[e] as number)
-      }
-      const start = startOf(argEnd, instruction)
+      // This repetition's instruction (`offset` from the first's), and where its operands are.
+      const start = startOf(argEnd, part + offset)
       const refs = this.refs[part] as readonly Ref[]
       for (let t = 0; t < refs.length; t++) {
-        if (!this.reads(refs[t] as Ref, coords, args[start + t] as number)) throw new Unsupported()
+        const ref = refs[t] as Ref
+        if (!derived(ref)) continue
+        if (!this.reads(ref, coords, args[start + t] as number)) throw new Unsupported()
       }
     }
   }
@@ -410,21 +431,29 @@ class Generator {
     return Number(k.slice(1))
   }
 
-  /** Fills `siteOf` for every repetition of the scope's instructions, offset by `offset`. */
-  private place(scope: Scope, offset: number): void {
-    for (const part of scope.parts) {
-      if (typeof part === 'number') {
-        this.siteOf[part + offset] = part
-        if (offset === 0) this.scopes[part] = scope
-        continue
+  /** The instruction of the first repetition (of every loop around it) that instruction j repeats. */
+  private siteOf(j: number): number {
+    let scope = this.top
+    let at = j
+    for (;;) {
+      const { starts, parts } = scope
+      let lo = 0
+      let hi = starts.length - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1
+        if ((starts[mid] as number) <= at) lo = mid
+        else hi = mid - 1
       }
-      const { period, repeats } = part.loop as Loop
-      for (let r = 0; r < repeats; r++) this.place(part, offset + r * period)
+      const part = parts[lo] as number | Scope
+      if (typeof part === 'number') return part
+      const { start, period } = part.loop as Loop
+      at = start + ((at - start) % period)
+      scope = part
     }
   }
 
   private markInstance(instruction: number, flag: number): void {
-    const site = this.siteOf[instruction] as number
+    const site = this.siteOf(instruction)
     this.flags[site] = (this.flags[site] as number) | flag
   }
 
@@ -472,9 +501,10 @@ class Generator {
    */
   private constantAt(r: number, at: number, levels: readonly Level[], strides: number[]): Ref {
     const same = levels.every((l, d) => l.loop.fixed[at - l.a0] === 1 || strides[d] === 0)
+    const derived = levels.some((l) => l.loop.fixed[at - l.a0] === 1)
     if (same) {
       const value = this.program.constants[~r] as number
-      return { kind: 'constant', expr: literal(value), read: { value } }
+      return { kind: 'constant', expr: literal(value), read: { value }, derived }
     }
     // In a loop where it keeps its value (an example's input, multiplied by every unit's weight),
     // the first repetition's copy serves: fewer constants to read.
@@ -483,7 +513,7 @@ class Generator {
       return l.loop.fixed[at - l.a0] === 1 ? 0 : s
     })
     const index = this.affine(~r, levels, kept)
-    return { kind: 'constant', expr: `c[${indexExpr(index)}]`, read: { index } }
+    return { kind: 'constant', expr: `c[${indexExpr(index)}]`, read: { index }, derived }
   }
 
   /**
@@ -529,7 +559,7 @@ class Generator {
       const index = this.affine(r1 - loop.period, levels, later)
       const first = levels.map((l, e) => (e === d ? 0 : (l.loop.strides[at - l.a0] as number)))
       const x = r1 - this.inputs
-      if (levels.length === d + 1 && this.siteOf[x] === x && this.scopes[x] === scope) {
+      if (levels.length === d + 1 && this.siteOf(x) === x && this.scopes[x] === scope) {
         const outer = scope.parent as Scope
         const init = this.operand(at, r0, outer, first.slice(0, d), d)
         if (this.carry(x, init)) return { kind: 'carried', site: x, index, k: level.k, init }
@@ -583,7 +613,7 @@ class Generator {
     const firstIndex = 'index' in init.read && !('first' in init.read) ? init.read.index : null
     const inner = (a: Affine) => a.terms.slice(d + 1).map((term) => term[0])
     if (firstIndex === null || inner(firstIndex).join() !== inner(index).join()) {
-      return { kind: 'constant', expr, read }
+      return { kind: 'constant', expr, read, derived: true }
     }
     const outer = (a: Affine, upTo: number) =>
       indexExpr({ base: a.base, terms: a.terms.slice(0, upTo) })
@@ -592,7 +622,7 @@ class Generator {
       base: 0,
       terms: index.terms.map((t, e) => (e > d ? t : [0, t[1], t[2]])),
     })
-    return { kind: 'constant', expr, read, split: { base, inner: rest.slice(1) } }
+    return { kind: 'constant', expr, read, split: { base, inner: rest.slice(1) }, derived: true }
   }
 
   /**
@@ -657,7 +687,7 @@ class Generator {
     const j = r - this.inputs
     const moves = (d: number) => strides[d] === levels[d]?.loop.period
     // A local: the node of this iteration of every loop it is in, and the same in loops inside.
-    if (j >= 0 && this.siteOf[j] === j) {
+    if (j >= 0 && this.siteOf(j) === j) {
       const depth = (this.scopes[j] as Scope).levels.length
       if (
         this.encloses(this.scopes[j] as Scope, scope) &&
@@ -671,7 +701,7 @@ class Generator {
     for (let d = levels.length - 1; d >= 0; d--) {
       const level = levels[d] as Level
       const x = j + level.loop.period
-      const inBody = x >= 0 && x < this.program.instructions && this.siteOf[x] === x
+      const inBody = x >= 0 && x < this.program.instructions && this.siteOf(x) === x
       if (!inBody || this.scopes[x]?.levels.length !== d + 1) continue
       if (this.scopes[x]?.levels[d] !== level) continue
       if (!strides.every((s, e) => (e <= d ? moves(e) : s === 0))) continue
@@ -681,7 +711,7 @@ class Generator {
     }
     // Final: the last iteration's node of a loop directly in this scope.
     if (j >= 0) {
-      const x = this.siteOf[j] as number
+      const x = this.siteOf(j)
       const inner = this.scopes[x]
       if (inner?.parent === scope && strides.every((_, d) => moves(d))) {
         const { period, repeats } = inner.loop as Loop

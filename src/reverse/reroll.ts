@@ -192,6 +192,8 @@ function bestLoop(
     if (code[s + p] !== code[s]) continue
     // A period p covers at most p * floor(remaining / p): skip those that cannot beat the best.
     if (p * Math.floor(remaining / p) <= cover) continue
+    // A multiple of the best period that starts inside its loop mostly finds that loop again.
+    if (best !== null && p % best.period === 0 && p < cover) continue
     candidates++
     const loop = tryLoop(program, s, p, end, budget)
     if (loop === null || loop.repeats < MIN_REPEATS || !nests(program, loop, outer)) continue
