@@ -6,7 +6,7 @@ import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import type { ScalarFn } from '../ops/types.js'
 import { type Engine, Generated, generate } from './codegen.js'
 import { Program } from './program.js'
-import { ops, record, scalarOutput } from './recording.js'
+import { recordProgram } from './recording.js'
 import { Replay } from './replay.js'
 import { generatable } from './reroll.js'
 
@@ -148,19 +148,11 @@ class Compiled implements CompiledGradient {
     }
   }
 
-  /** Records f at x: its program, from which `Replay` recomputes values and partials. */
+  /** Records f at x: its program, from which the engine recomputes values and partials. */
   private recordAt(x: Float64Array): void {
-    const program = new Program()
-    record(
-      'reverse.compile',
-      x,
-      (inputs) => {
-        const out = scalarOutput('reverse.compile', 'f', this.f(ops, inputs))
-        this.output = out.index
-        this.constantOutput = out.value
-      },
-      program,
-    )
+    const { program, output, value } = recordProgram('reverse.compile', x, this.f)
+    this.output = output
+    this.constantOutput = value
     this.program = program
     this.replay = this.engineFor(program)
     this.recordings++

@@ -15,7 +15,6 @@ import {
   unaryRuleOf,
 } from '../ops/index.js'
 import { createTapeCustomOps } from './custom.js'
-import { binaryCode, DOT, type Program, SUM, unaryCode } from './program.js'
 import type { Tape } from './tape.js'
 import { SESSION, TapeVar } from './variable.js'
 
@@ -52,11 +51,15 @@ export interface ReverseContext extends OpsContext {
   /** The evaluation whose variables the ops accept; 0 when none is recording. */
   session: number
   tape: Tape
-  /** Where a compiling recording writes its instructions; null for an ordinary gradient. */
-  program: Program | null
 }
 
-export function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVar {
+/** What an op needs to accept or refuse an operand: the call's name and the evaluation's session. */
+interface Session {
+  readonly label: string
+  readonly session: number
+}
+
+export function tapeVar(context: Session, op: string, a: unknown): TapeVar {
   // The session key is a module symbol: only a TapeVar of this evaluation has it set to this session.
   return (a as TapeVar | null | undefined)?.[SESSION] === context.session
     ? (a as TapeVar)
@@ -68,7 +71,7 @@ export function tapeVar(context: ReverseContext, op: string, a: unknown): TapeVa
  * evaluation. A function of its own, so that the ops' fast path, which V8
  * inlines into the user's code, does not carry the messages' bytecode.
  */
-function refuse(context: ReverseContext, op: string, a: unknown): never {
+function refuse(context: Session, op: string, a: unknown): never {
   if (a instanceof TapeVar) {
     throw gradlabError(
       TypeError,
@@ -136,21 +139,15 @@ function runDot(
 /**
  * `Ops<TapeVar>` built from the op table: each op computes its value by the
  * value rule and records its local partials as edges on the tape. Constants
- * (plain numbers, `m.constant`) get no node. An edge whose partial is exactly
- * 0 carries no dependence and is not recorded, except while compiling, when
- * every edge is kept because its partial may be non-zero at another point.
+ * (plain numbers, `m.constant`) get no node, and an edge whose partial is
+ * exactly 0 carries no dependence and is not recorded. (reverse.compile
+ * records with program-ops.ts instead.)
  */
 export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
   const constant = (value: number) => new TapeVar(value, -1, context.session)
-  /** Closes a node with `edges` edges, writing its instruction when compiling. */
-  const node = (value: number, edges: number, code: number) => {
-    if (edges === 0) {
-      context.program?.discard()
-      return constant(value)
-    }
-    context.program?.end(code)
-    return new TapeVar(value, context.tape.endNode(), context.session)
-  }
+  /** Closes a node with `edges` edges: a constant if it has none. */
+  const node = (value: number, edges: number) =>
+    edges === 0 ? constant(value) : new TapeVar(value, context.tape.endNode(), context.session)
 
   /** An operand's value: a number, or a variable of this evaluation; anything else is refused, naming `op`. */
   const operandValue = (a: unknown, op: string): number =>
@@ -158,110 +155,63 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
   /** The node of an operand `operandValue` accepted: -1 for a number or a constant. */
   const nodeOf = (a: unknown): number => (typeof a === 'number' ? -1 : (a as TapeVar).index)
   /** A unary op's result, out = op(a) with d out / d a = p: a node, or a constant. */
-  const unary = (a: unknown, out: number, p: number, name: UnaryName): TapeVar =>
-    context.program === null
-      ? new TapeVar(out, context.tape.push2(nodeOf(a), p, -1, 0), context.session)
-      : compiledUnary(a, out, p, name)
+  const unary = (a: unknown, out: number, p: number): TapeVar =>
+    new TapeVar(out, context.tape.push2(nodeOf(a), p, -1, 0), context.session)
   /** A binary op's result, out = op(a, b) with partials pa and pb: a node, or a constant. */
-  const binary = (
-    a: unknown,
-    b: unknown,
-    out: number,
-    pa: number,
-    pb: number,
-    name: BinaryName,
-  ): TapeVar =>
-    context.program === null
-      ? new TapeVar(out, context.tape.push2(nodeOf(a), pa, nodeOf(b), pb), context.session)
-      : compiledBinary(a, b, out, pa, pb, name)
-  /** An operand's value once `operandValue` has accepted it. */
-  const accepted = (a: unknown): number => (typeof a === 'number' ? a : (a as TapeVar).value)
-  /**
-   * `unary` while compiling: the edge is kept even if its partial is 0 (it
-   * may not be at another point), and the instruction is written.
-   */
-  const compiledUnary = (a: unknown, out: number, p: number, name: UnaryName): TapeVar => {
-    const i = nodeOf(a)
-    if (i < 0) return constant(out)
-    const program = context.program as Program
-    context.tape.addEdge(i, p)
-    program.operand(i, accepted(a))
-    return node(out, 1, unaryCode(name))
-  }
-  /** `binary` while compiling, as `compiledUnary`; a constant operand is written as its value. */
-  const compiledBinary = (
-    a: unknown,
-    b: unknown,
-    out: number,
-    pa: number,
-    pb: number,
-    name: BinaryName,
-  ): TapeVar => {
-    const i = nodeOf(a)
-    const j = nodeOf(b)
-    if (i < 0 && j < 0) return constant(out)
-    const program = context.program as Program
-    if (i >= 0) context.tape.addEdge(i, pa)
-    if (j >= 0) context.tape.addEdge(j, pb)
-    program.operand(i, accepted(a))
-    program.operand(j, accepted(b))
-    return node(out, 1, binaryCode(name))
-  }
+  const binary = (a: unknown, b: unknown, out: number, pa: number, pb: number): TapeVar =>
+    new TapeVar(out, context.tape.push2(nodeOf(a), pa, nodeOf(b), pb), context.session)
 
   // One function literal per op, each calling only its own rules from the
   // table (see "Why a function per op" above).
   // biome-ignore format: an op a line
   const unaryOps = {
-    neg: (a: unknown) => { const v = operandValue(a, 'neg'); const out = U.neg.value(v); return unary(a, out, U.neg.partial(numbers, v, out), 'neg') },
-    abs: (a: unknown) => { const v = operandValue(a, 'abs'); const out = U.abs.value(v); return unary(a, out, U.abs.partial(numbers, v, out), 'abs') },
-    sqrt: (a: unknown) => { const v = operandValue(a, 'sqrt'); const out = U.sqrt.value(v); return unary(a, out, U.sqrt.partial(numbers, v, out), 'sqrt') },
-    exp: (a: unknown) => { const v = operandValue(a, 'exp'); const out = U.exp.value(v); return unary(a, out, U.exp.partial(numbers, v, out), 'exp') },
-    expm1: (a: unknown) => { const v = operandValue(a, 'expm1'); const out = U.expm1.value(v); return unary(a, out, U.expm1.partial(numbers, v, out), 'expm1') },
-    log: (a: unknown) => { const v = operandValue(a, 'log'); const out = U.log.value(v); return unary(a, out, U.log.partial(numbers, v, out), 'log') },
-    log1p: (a: unknown) => { const v = operandValue(a, 'log1p'); const out = U.log1p.value(v); return unary(a, out, U.log1p.partial(numbers, v, out), 'log1p') },
-    sin: (a: unknown) => { const v = operandValue(a, 'sin'); const out = U.sin.value(v); return unary(a, out, U.sin.partial(numbers, v, out), 'sin') },
-    cos: (a: unknown) => { const v = operandValue(a, 'cos'); const out = U.cos.value(v); return unary(a, out, U.cos.partial(numbers, v, out), 'cos') },
-    tan: (a: unknown) => { const v = operandValue(a, 'tan'); const out = U.tan.value(v); return unary(a, out, U.tan.partial(numbers, v, out), 'tan') },
-    asin: (a: unknown) => { const v = operandValue(a, 'asin'); const out = U.asin.value(v); return unary(a, out, U.asin.partial(numbers, v, out), 'asin') },
-    acos: (a: unknown) => { const v = operandValue(a, 'acos'); const out = U.acos.value(v); return unary(a, out, U.acos.partial(numbers, v, out), 'acos') },
-    atan: (a: unknown) => { const v = operandValue(a, 'atan'); const out = U.atan.value(v); return unary(a, out, U.atan.partial(numbers, v, out), 'atan') },
-    sinh: (a: unknown) => { const v = operandValue(a, 'sinh'); const out = U.sinh.value(v); return unary(a, out, U.sinh.partial(numbers, v, out), 'sinh') },
-    cosh: (a: unknown) => { const v = operandValue(a, 'cosh'); const out = U.cosh.value(v); return unary(a, out, U.cosh.partial(numbers, v, out), 'cosh') },
-    tanh: (a: unknown) => { const v = operandValue(a, 'tanh'); const out = U.tanh.value(v); return unary(a, out, U.tanh.partial(numbers, v, out), 'tanh') },
-    sigmoid: (a: unknown) => { const v = operandValue(a, 'sigmoid'); const out = U.sigmoid.value(v); return unary(a, out, U.sigmoid.partial(numbers, v, out), 'sigmoid') },
-    softplus: (a: unknown) => { const v = operandValue(a, 'softplus'); const out = U.softplus.value(v); return unary(a, out, U.softplus.partial(numbers, v, out), 'softplus') },
-    relu: (a: unknown) => { const v = operandValue(a, 'relu'); const out = U.relu.value(v); return unary(a, out, U.relu.partial(numbers, v, out), 'relu') },
-    square: (a: unknown) => { const v = operandValue(a, 'square'); const out = U.square.value(v); return unary(a, out, U.square.partial(numbers, v, out), 'square') },
+    neg: (a: unknown) => { const v = operandValue(a, 'neg'); const out = U.neg.value(v); return unary(a, out, U.neg.partial(numbers, v, out)) },
+    abs: (a: unknown) => { const v = operandValue(a, 'abs'); const out = U.abs.value(v); return unary(a, out, U.abs.partial(numbers, v, out)) },
+    sqrt: (a: unknown) => { const v = operandValue(a, 'sqrt'); const out = U.sqrt.value(v); return unary(a, out, U.sqrt.partial(numbers, v, out)) },
+    exp: (a: unknown) => { const v = operandValue(a, 'exp'); const out = U.exp.value(v); return unary(a, out, U.exp.partial(numbers, v, out)) },
+    expm1: (a: unknown) => { const v = operandValue(a, 'expm1'); const out = U.expm1.value(v); return unary(a, out, U.expm1.partial(numbers, v, out)) },
+    log: (a: unknown) => { const v = operandValue(a, 'log'); const out = U.log.value(v); return unary(a, out, U.log.partial(numbers, v, out)) },
+    log1p: (a: unknown) => { const v = operandValue(a, 'log1p'); const out = U.log1p.value(v); return unary(a, out, U.log1p.partial(numbers, v, out)) },
+    sin: (a: unknown) => { const v = operandValue(a, 'sin'); const out = U.sin.value(v); return unary(a, out, U.sin.partial(numbers, v, out)) },
+    cos: (a: unknown) => { const v = operandValue(a, 'cos'); const out = U.cos.value(v); return unary(a, out, U.cos.partial(numbers, v, out)) },
+    tan: (a: unknown) => { const v = operandValue(a, 'tan'); const out = U.tan.value(v); return unary(a, out, U.tan.partial(numbers, v, out)) },
+    asin: (a: unknown) => { const v = operandValue(a, 'asin'); const out = U.asin.value(v); return unary(a, out, U.asin.partial(numbers, v, out)) },
+    acos: (a: unknown) => { const v = operandValue(a, 'acos'); const out = U.acos.value(v); return unary(a, out, U.acos.partial(numbers, v, out)) },
+    atan: (a: unknown) => { const v = operandValue(a, 'atan'); const out = U.atan.value(v); return unary(a, out, U.atan.partial(numbers, v, out)) },
+    sinh: (a: unknown) => { const v = operandValue(a, 'sinh'); const out = U.sinh.value(v); return unary(a, out, U.sinh.partial(numbers, v, out)) },
+    cosh: (a: unknown) => { const v = operandValue(a, 'cosh'); const out = U.cosh.value(v); return unary(a, out, U.cosh.partial(numbers, v, out)) },
+    tanh: (a: unknown) => { const v = operandValue(a, 'tanh'); const out = U.tanh.value(v); return unary(a, out, U.tanh.partial(numbers, v, out)) },
+    sigmoid: (a: unknown) => { const v = operandValue(a, 'sigmoid'); const out = U.sigmoid.value(v); return unary(a, out, U.sigmoid.partial(numbers, v, out)) },
+    softplus: (a: unknown) => { const v = operandValue(a, 'softplus'); const out = U.softplus.value(v); return unary(a, out, U.softplus.partial(numbers, v, out)) },
+    relu: (a: unknown) => { const v = operandValue(a, 'relu'); const out = U.relu.value(v); return unary(a, out, U.relu.partial(numbers, v, out)) },
+    square: (a: unknown) => { const v = operandValue(a, 'square'); const out = U.square.value(v); return unary(a, out, U.square.partial(numbers, v, out)) },
   } satisfies Record<UnaryName, (a: unknown) => TapeVar>
   // biome-ignore format: an op a line
   const binaryOps = {
-    add: (a: unknown, b: unknown) => { const v = operandValue(a, 'add'); const w = operandValue(b, 'add'); const out = B.add.value(v, w); return binary(a, b, out, B.add.partialA(numbers, v, w, out), B.add.partialB(numbers, v, w, out), 'add') },
-    sub: (a: unknown, b: unknown) => { const v = operandValue(a, 'sub'); const w = operandValue(b, 'sub'); const out = B.sub.value(v, w); return binary(a, b, out, B.sub.partialA(numbers, v, w, out), B.sub.partialB(numbers, v, w, out), 'sub') },
-    mul: (a: unknown, b: unknown) => { const v = operandValue(a, 'mul'); const w = operandValue(b, 'mul'); const out = B.mul.value(v, w); return binary(a, b, out, B.mul.partialA(numbers, v, w, out), B.mul.partialB(numbers, v, w, out), 'mul') },
-    div: (a: unknown, b: unknown) => { const v = operandValue(a, 'div'); const w = operandValue(b, 'div'); const out = B.div.value(v, w); return binary(a, b, out, B.div.partialA(numbers, v, w, out), B.div.partialB(numbers, v, w, out), 'div') },
-    pow: (a: unknown, b: unknown) => { const v = operandValue(a, 'pow'); const w = operandValue(b, 'pow'); const out = B.pow.value(v, w); return binary(a, b, out, B.pow.partialA(numbers, v, w, out), B.pow.partialB(numbers, v, w, out), 'pow') },
-    atan2: (a: unknown, b: unknown) => { const v = operandValue(a, 'atan2'); const w = operandValue(b, 'atan2'); const out = B.atan2.value(v, w); return binary(a, b, out, B.atan2.partialA(numbers, v, w, out), B.atan2.partialB(numbers, v, w, out), 'atan2') },
-    hypot: (a: unknown, b: unknown) => { const v = operandValue(a, 'hypot'); const w = operandValue(b, 'hypot'); const out = B.hypot.value(v, w); return binary(a, b, out, B.hypot.partialA(numbers, v, w, out), B.hypot.partialB(numbers, v, w, out), 'hypot') },
-    min: (a: unknown, b: unknown) => { const v = operandValue(a, 'min'); const w = operandValue(b, 'min'); const out = B.min.value(v, w); return binary(a, b, out, B.min.partialA(numbers, v, w, out), B.min.partialB(numbers, v, w, out), 'min') },
-    max: (a: unknown, b: unknown) => { const v = operandValue(a, 'max'); const w = operandValue(b, 'max'); const out = B.max.value(v, w); return binary(a, b, out, B.max.partialA(numbers, v, w, out), B.max.partialB(numbers, v, w, out), 'max') },
+    add: (a: unknown, b: unknown) => { const v = operandValue(a, 'add'); const w = operandValue(b, 'add'); const out = B.add.value(v, w); return binary(a, b, out, B.add.partialA(numbers, v, w, out), B.add.partialB(numbers, v, w, out)) },
+    sub: (a: unknown, b: unknown) => { const v = operandValue(a, 'sub'); const w = operandValue(b, 'sub'); const out = B.sub.value(v, w); return binary(a, b, out, B.sub.partialA(numbers, v, w, out), B.sub.partialB(numbers, v, w, out)) },
+    mul: (a: unknown, b: unknown) => { const v = operandValue(a, 'mul'); const w = operandValue(b, 'mul'); const out = B.mul.value(v, w); return binary(a, b, out, B.mul.partialA(numbers, v, w, out), B.mul.partialB(numbers, v, w, out)) },
+    div: (a: unknown, b: unknown) => { const v = operandValue(a, 'div'); const w = operandValue(b, 'div'); const out = B.div.value(v, w); return binary(a, b, out, B.div.partialA(numbers, v, w, out), B.div.partialB(numbers, v, w, out)) },
+    pow: (a: unknown, b: unknown) => { const v = operandValue(a, 'pow'); const w = operandValue(b, 'pow'); const out = B.pow.value(v, w); return binary(a, b, out, B.pow.partialA(numbers, v, w, out), B.pow.partialB(numbers, v, w, out)) },
+    atan2: (a: unknown, b: unknown) => { const v = operandValue(a, 'atan2'); const w = operandValue(b, 'atan2'); const out = B.atan2.value(v, w); return binary(a, b, out, B.atan2.partialA(numbers, v, w, out), B.atan2.partialB(numbers, v, w, out)) },
+    hypot: (a: unknown, b: unknown) => { const v = operandValue(a, 'hypot'); const w = operandValue(b, 'hypot'); const out = B.hypot.value(v, w); return binary(a, b, out, B.hypot.partialA(numbers, v, w, out), B.hypot.partialB(numbers, v, w, out)) },
+    min: (a: unknown, b: unknown) => { const v = operandValue(a, 'min'); const w = operandValue(b, 'min'); const out = B.min.value(v, w); return binary(a, b, out, B.min.partialA(numbers, v, w, out), B.min.partialB(numbers, v, w, out)) },
+    max: (a: unknown, b: unknown) => { const v = operandValue(a, 'max'); const w = operandValue(b, 'max'); const out = B.max.value(v, w); return binary(a, b, out, B.max.partialA(numbers, v, w, out), B.max.partialB(numbers, v, w, out)) },
   } satisfies Record<BinaryName, (a: unknown, b: unknown) => TapeVar>
 
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => constant(checked(context, 'constant', c)),
     value(a: unknown) {
       if (typeof a === 'number') return a
-      const x = tapeVar(context, 'value', a)
-      if (x.index >= 0) context.program?.read(x.index, x.value)
-      return x.value
+      return tapeVar(context, 'value', a).value
     },
     // sum and dot are fused n-ary ops: one node with an edge per variable
     // input, so their partials (1; the other factor) are applied here. They
     // are the widest ops in a network, so they write their edges straight
-    // into the tape's arrays after one capacity check, and test `program` once
-    // per call for the common case of an ordinary gradient (speed).
+    // into the tape's arrays after one capacity check (speed).
     sum(xs: readonly unknown[]) {
       checkArray(context, 'sum', xs)
-      const { tape, program } = context
+      const { tape } = context
       tape.reserve(xs.length)
       const parents = tape.parents
       const partials = tape.partials
@@ -271,7 +221,6 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         const a = xs[i]
         if (typeof a === 'number') {
           value += a
-          if (program !== null) program.operand(-1, a)
           continue
         }
         const x = tapeVar(context, 'sum', a)
@@ -280,9 +229,8 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
           parents[e] = x.index
           partials[e++] = 1
         }
-        if (program !== null) program.operand(x.index, x.value)
       }
-      return node(value, tape.wrote(e), SUM)
+      return node(value, tape.wrote(e))
     },
     dot(xs: readonly unknown[], ys: readonly unknown[]) {
       checkSameLength(context, xs, ys)
@@ -296,15 +244,14 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
         xs = ys
         ys = data
       }
-      const { tape, program, session } = context
-      if (program === null && xs.length > 0) {
+      const { tape, session } = context
+      if (xs.length > 0) {
         const run = runDot(context, xs, ys)
         if (run !== null) return run
       }
       tape.reserve(2 * xs.length)
       const parents = tape.parents
       const partials = tape.partials
-      const keepZeros = program !== null
       let value = 0
       let e = tape.edges
       for (let i = 0; i < xs.length; i++) {
@@ -325,20 +272,16 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
           bi = b.index
         } else bv = dotConstant(context, b)
         value += av * bv
-        if (ai >= 0 && (bv !== 0 || keepZeros)) {
+        if (ai >= 0 && bv !== 0) {
           parents[e] = ai
           partials[e++] = bv
         }
-        if (bi >= 0 && (av !== 0 || keepZeros)) {
+        if (bi >= 0 && av !== 0) {
           parents[e] = bi
           partials[e++] = av
         }
-        if (program !== null) {
-          program.operand(ai, av)
-          program.operand(bi, bv)
-        }
       }
-      return node(value, tape.wrote(e), DOT)
+      return node(value, tape.wrote(e))
     },
   }
   return opsObject<TapeVar>({

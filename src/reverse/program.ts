@@ -27,8 +27,17 @@ export interface BlockCall {
   readonly scalar: boolean
 }
 
-export const unaryCode = (name: UnaryName) => UNARY_OPS.indexOf(name)
-export const binaryCode = (name: BinaryName) => FIRST_BINARY + BINARY_OPS.indexOf(name)
+/** Each unary op's code, by name. */
+export const UNARY = Object.freeze(
+  Object.fromEntries(UNARY_OPS.map((name, k) => [name, k])) as Record<UnaryName, number>,
+)
+/** Each binary op's code, by name. */
+export const BINARY = Object.freeze(
+  Object.fromEntries(BINARY_OPS.map((name, k) => [name, FIRST_BINARY + k])) as Record<
+    BinaryName,
+    number
+  >,
+)
 
 /**
  * Instructions in flat typed arrays, one per op node. An operand is a node

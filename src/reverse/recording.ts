@@ -1,8 +1,9 @@
 import { gradlabError } from '../core/errors.js'
 import { badOutput, checkScalarResult, checkVectorResult } from '../core/validate.js'
-import type { VectorFn } from '../ops/types.js'
+import type { ScalarFn, VectorFn } from '../ops/types.js'
 import { createTapeOps, type ReverseContext } from './ops.js'
-import type { Program } from './program.js'
+import { Program } from './program.js'
+import { createProgramOps, type ProgramContext } from './program-ops.js'
 import { Tape } from './tape.js'
 import { SESSION, TapeVar } from './variable.js'
 
@@ -13,34 +14,31 @@ import { SESSION, TapeVar } from './variable.js'
 
 /** One tape per nesting depth (a reverse call inside a function being recorded gets its own). */
 const tapes: Tape[] = []
-const context: ReverseContext = { label: 'reverse', session: 0, tape: new Tape(), program: null }
+const context: ReverseContext = { label: 'reverse', session: 0, tape: new Tape() }
 export const ops = createTapeOps(context)
+const programContext: ProgramContext = {
+  label: 'reverse.compile',
+  session: 0,
+  program: new Program(),
+  inputs: 0,
+}
+const programOps = createProgramOps(programContext)
 let sessionsStarted = 0
 let depth = 0
 
-/**
- * Records `body` on a fresh session with the inputs x as nodes 0 .. n-1,
- * writing instructions to `program` too when one is given (compiling).
- */
+/** Records `body` on a fresh session with the inputs x as nodes 0 .. n-1. */
 export function record<R>(
   label: string,
   x: Float64Array,
   body: (inputs: TapeVar[], tape: Tape) => R,
-  program: Program | null = null,
 ): R {
-  const saved = {
-    label: context.label,
-    session: context.session,
-    tape: context.tape,
-    program: context.program,
-  }
+  const saved = { label: context.label, session: context.session, tape: context.tape }
   const tape = tapes[depth] ?? new Tape()
   tapes[depth++] = tape
   tape.reset()
   context.label = label
   context.tape = tape
   context.session = ++sessionsStarted
-  context.program = program
   try {
     const inputs = new Array<TapeVar>(x.length)
     for (let i = 0; i < x.length; i++)
@@ -51,14 +49,49 @@ export function record<R>(
     context.label = saved.label
     context.tape = saved.tape
     context.session = saved.session
-    context.program = saved.program
+  }
+}
+
+/** A scalar function recorded as a program: its instructions, and its output's node (-1 for a constant) and value. */
+export interface Recorded {
+  readonly program: Program
+  readonly output: number
+  readonly value: number
+}
+
+/**
+ * Records f at x as a program of instructions (program-ops.ts), for
+ * reverse.compile, on a fresh session with the inputs x as nodes 0 .. n-1.
+ */
+export function recordProgram(label: string, x: Float64Array, f: ScalarFn): Recorded {
+  const saved = { ...programContext }
+  const program = new Program()
+  const session = ++sessionsStarted
+  programContext.label = label
+  programContext.session = session
+  programContext.program = program
+  programContext.inputs = x.length
+  try {
+    const inputs = Array.from(x, (value, i) => new TapeVar(value, i, session))
+    const r = f(programOps, inputs)
+    checkScalarResult(label, 'f', r)
+    const out = output(label, 'f', r, undefined, session)
+    return { program, output: out.index, value: out.value }
+  } finally {
+    Object.assign(programContext, saved)
   }
 }
 
 /** Reads one output of the evaluation being recorded: a variable of this session or a plain number. */
-export function output(label: string, name: string, r: unknown, index?: number): TapeVar {
-  if (typeof r === 'number') return new TapeVar(r, -1, context.session)
-  if (r instanceof TapeVar && r[SESSION] === context.session) return r
+export function output(
+  label: string,
+  name: string,
+  r: unknown,
+  index?: number,
+  session = context.session,
+): TapeVar {
+  if (typeof r === 'number') return new TapeVar(r, -1, session)
+  if (r instanceof TapeVar && r[SESSION] === session) return r
   if (r instanceof TapeVar) {
     throw gradlabError(
       TypeError,
@@ -120,7 +153,8 @@ export interface TapeStats {
 
 /**
  * The size of the last top-level (not nested) reverse-mode recording, by
- * `reverse`'s methods or by `reverse.compile`, and the memory its tape holds:
+ * `reverse`'s methods, and the memory its tape holds (`reverse.compile`
+ * records instructions instead, with no tape):
  * deterministic measures of cost, where a clock is noisy. All zeros before
  * the first recording.
  *

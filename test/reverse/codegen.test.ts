@@ -12,8 +12,7 @@ import {
   type UnaryName,
 } from '../../src/index.js'
 import { generate, type Source } from '../../src/reverse/codegen.js'
-import { Program } from '../../src/reverse/program.js'
-import { ops, record, scalarOutput } from '../../src/reverse/recording.js'
+import { recordProgram } from '../../src/reverse/recording.js'
 import { gradlabErr } from '../helpers/errors.js'
 
 /*
@@ -29,14 +28,8 @@ const runs = Number(process.env.GRADLAB_RUNS ?? 100)
 
 /** The generated source of f recorded at x and its loops' trip counts (null over the size cap). */
 function generated(f: ScalarFn, x: ArrayLike<number>, cap = Number.POSITIVE_INFINITY) {
-  const program = new Program()
   const point = Float64Array.from(x)
-  const output = record(
-    'test',
-    point,
-    (inputs) => scalarOutput('test', 'f', f(ops, inputs)).index,
-    program,
-  )
+  const { program, output } = recordProgram('test', point, f)
   return generate(program, point.length, output, cap)
 }
 

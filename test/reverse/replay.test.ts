@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
-import { binaryCode, DOT, Program, SUM } from '../../src/reverse/program.js'
+import { BINARY, DOT, Program, SUM } from '../../src/reverse/program.js'
 import { groupsOfRuns, LATER, runsOfNodes } from '../../src/reverse/replay.js'
 
 /*
@@ -75,7 +75,7 @@ function layer(rows: number, bias: (j: number) => number, starts = (j: number) =
     recordDot(program, starts(j), [0.5, 2, -1])
     program.operand(bias(j), 0)
     program.operand(-1, 1)
-    program.end(binaryCode('add'))
+    program.end(BINARY.add)
   }
   return program
 }
