@@ -58,6 +58,7 @@ export {
   type BinaryRule,
   binaryRuleOf as binaryRules,
   countingOps,
+  type DataFn,
   type OpCounter,
   type Operand,
   type Ops,

@@ -13,4 +13,4 @@ export {
 export type { BinaryRule, UnaryRule } from './rule.js'
 export { binaryRuleOf, binaryRules, unaryRuleOf, unaryRules } from './rules.js'
 export { opsObject } from './shape.js'
-export type { Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'
+export type { DataFn, Operand, Ops, ScalarFn, UnivariateFn, VectorFn } from './types.js'

@@ -111,6 +111,17 @@ export type Inputs<X, T> = X extends readonly number[]
 export type ScalarFn<X = ArrayLike<number>> = <T>(m: Ops<T>, x: Inputs<X, T>) => Operand<T>
 
 /**
+ * A scalar function of a vector and of data it is not differentiated in,
+ * for `reverse.compile` with `options.data`: `data[k]` holds the k-th data
+ * array's numbers as values of the ops (use them through `m`, as any value).
+ */
+export type DataFn<X = ArrayLike<number>> = <T>(
+  m: Ops<T>,
+  x: Inputs<X, T>,
+  data: readonly (readonly T[])[],
+) => Operand<T>
+
+/**
  * A vector function of a vector, F: R^n -> R^m, for `jacobian`, `jvp`, `vjp`
  * and `gradcheck`: an array of m outputs, each made by `m` or a plain number,
  * with the same m at every point.

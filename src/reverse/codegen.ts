@@ -337,6 +337,8 @@ class Generator {
   private w: Writer = new Writer({ names: 0 })
   /** The blocks around the one being written: blocks[d] is the body of the loop at depth d - 1. */
   private blocks: Writer[] = []
+  /** The block depth each hoisted name of the pass being written is defined at. */
+  private hoistedAt = new Map<string, number>()
   private inBackward = false
   /** The loops, numbered in the order they are met: loop i runs `R[i]` times. */
   readonly loops: Loop[] = []
@@ -500,7 +502,10 @@ class Generator {
    * literal where it is the same in every repetition, else read from `c`.
    */
   private constantAt(r: number, at: number, levels: readonly Level[], strides: number[]): Ref {
-    const same = levels.every((l, d) => l.loop.fixed[at - l.a0] === 1 || strides[d] === 0)
+    // A data slot is read at every call, never written in as a literal.
+    const same =
+      ~r >= this.program.data &&
+      levels.every((l, d) => l.loop.fixed[at - l.a0] === 1 || strides[d] === 0)
     const derived = levels.some((l) => l.loop.fixed[at - l.a0] === 1)
     if (same) {
       const value = this.program.constants[~r] as number
@@ -916,10 +921,16 @@ class Generator {
    * iteration of the loop at depth d).
    */
   private hoist(expr: string): string {
-    let deepest = -1
-    for (const [, d] of expr.matchAll(/\bk(\d+)\b/g)) deepest = Math.max(deepest, Number(d))
-    const block = this.blocks[deepest + 1] ?? this.w
-    return block.hoist(expr)
+    let depth = 0
+    for (const [, d] of expr.matchAll(/\bk(\d+)\b/g)) depth = Math.max(depth, Number(d) + 1)
+    // A name hoisted before is defined in its own block: this one can go no further out.
+    for (const [name] of expr.matchAll(/\bh\d+\b/g)) {
+      depth = Math.max(depth, this.hoistedAt.get(name) ?? this.blocks.length - 1)
+    }
+    const block = this.blocks[depth] ?? this.w
+    const name = block.hoist(expr)
+    this.hoistedAt.set(name, this.blocks[depth] === undefined ? this.blocks.length - 1 : depth)
+    return name
   }
 
   /** A read of v: hoisted in the backward pass, which does not write v; in the forward pass it may be written in this block. */
@@ -1135,6 +1146,7 @@ class Generator {
   forwardPass(w: Writer): void {
     this.inBackward = false
     this.blocks = []
+    this.hoistedAt.clear()
     this.forward(this.top, w)
     this.w = w
     if (this.output !== null) w.emit(`return ${this.forwardValue(this.output)};`)
@@ -1144,6 +1156,7 @@ class Generator {
   backwardPass(w: Writer, guarded: boolean): void {
     this.inBackward = true
     this.blocks = []
+    this.hoistedAt.clear()
     this.backward(this.top, w, guarded)
   }
 

@@ -3,7 +3,7 @@ import { gradlabError } from '../core/errors.js'
 import { noOptions, optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
-import type { ScalarFn } from '../ops/types.js'
+import type { DataFn, ScalarFn } from '../ops/types.js'
 import { type Engine, Generated, generate } from './codegen.js'
 import { Program } from './program.js'
 import { recordProgram } from './recording.js'
@@ -30,6 +30,17 @@ export interface CompileOptions {
    * numbers, bitwise; `compiled.mode` says which one runs.
    */
   readonly mode?: 'auto' | 'generated' | 'interpreter'
+  /**
+   * Data the function reads but is not differentiated in (a batch of
+   * examples, targets): arrays of numbers, handed to f as its third argument
+   * as arrays of the ops' values, and given again at every call of the
+   * compiled gradient (`gradient(x, data)`), which replays the recording
+   * with the new numbers. Numbers f closes over are frozen into the
+   * recording instead; pass anything that changes between calls here. A
+   * call whose arrays have other lengths records f again (or throws, with
+   * `onValueChange: 'throw'`).
+   */
+  readonly data?: readonly ArrayLike<number>[]
 }
 
 /**
@@ -63,7 +74,7 @@ export interface CompiledGradient {
    * g.gradient([1, 2, 3]) // => Float64Array(3) [ 2, 4, 6 ]
    * ```
    */
-  gradient(x: ArrayLike<number>): Float64Array
+  gradient(x: ArrayLike<number>, data?: readonly ArrayLike<number>[]): Float64Array
   /**
    * f(x) and its gradient, from the recording replayed at x. A branch on
    * `m.value` is followed: the function is recorded again where the value it
@@ -76,7 +87,7 @@ export interface CompiledGradient {
    * g.recordings // => 3
    * ```
    */
-  valueAndGradient(x: ArrayLike<number>): ValueAndGradient
+  valueAndGradient(x: ArrayLike<number>, data?: readonly ArrayLike<number>[]): ValueAndGradient
 }
 
 /** A pass whose generated source is longer than this is left to the interpreter (see codegen.ts). */
@@ -91,30 +102,36 @@ class Compiled implements CompiledGradient {
   /** The output's node, or -1 when the output is a constant. */
   private output = -1
   private constantOutput = 0
+  /** The lengths of the data arrays of the current recording; null when compiled without data. */
+  private shape: readonly number[] | null
 
   constructor(
-    private readonly f: ScalarFn,
+    private readonly f: ScalarFn | DataFn,
     x0: Float64Array,
+    data0: readonly Float64Array[] | null,
     private readonly onValueChange: 'rerecord' | 'throw',
     private readonly requested: 'auto' | 'generated' | 'interpreter',
   ) {
     this.inputs = x0.length
-    this.recordAt(x0)
+    this.shape = data0 === null ? null : data0.map((d) => d.length)
+    this.recordAt(x0, data0)
   }
 
-  gradient(x: ArrayLike<number>, ...extra: unknown[]): Float64Array {
+  gradient(x: ArrayLike<number>, ...rest: unknown[]): Float64Array {
     const label = 'reverse.compiled.gradient'
-    noOptions(label, 1, extra)
+    const data = this.dataOf(label, rest)
     // With no value to compare and none to return, the engine may skip its forward pass.
-    if (this.program.reads.length === 0 && this.output >= 0) {
-      return this.replay.gradientAt(this.point(label, x))
+    if (this.program.reads.length === 0 && this.output >= 0 && this.sameShape(data)) {
+      const point = this.point(label, x)
+      this.load(data)
+      return this.replay.gradientAt(point)
     }
-    return this.evaluate(label, x).gradient
+    return this.evaluate(label, x, data).gradient
   }
 
-  valueAndGradient(x: ArrayLike<number>, ...extra: unknown[]): ValueAndGradient {
-    noOptions('reverse.compiled.valueAndGradient', 1, extra)
-    return this.evaluate('reverse.compiled.valueAndGradient', x)
+  valueAndGradient(x: ArrayLike<number>, ...rest: unknown[]): ValueAndGradient {
+    const label = 'reverse.compiled.valueAndGradient'
+    return this.evaluate(label, x, this.dataOf(label, rest))
   }
 
   /** The point x as a Float64Array of the compiled length, or an error naming the call. */
@@ -125,9 +142,57 @@ class Compiled implements CompiledGradient {
     return x
   }
 
-  private evaluate(label: string, xs: ArrayLike<number>): ValueAndGradient {
+  /**
+   * The data given after x: required, as arrays of numbers, when compiled
+   * with `options.data`, and refused otherwise; nothing may follow it.
+   */
+  private dataOf(label: string, rest: readonly unknown[]): Float64Array[] | null {
+    if (this.shape === null) {
+      if (Array.isArray(rest[0])) {
+        throw gradlabError(
+          TypeError,
+          'ERR_GRADLAB_INVALID_OPTIONS',
+          `${label}: this gradient was compiled without options.data, but argument 2 is data (${describe(rest[0])}). Compile with { data } to give data at every call.`,
+        )
+      }
+      noOptions(label, 1, rest)
+      return null
+    }
+    noOptions(label, 2, rest.slice(1))
+    return toData(label, 'data', rest[0], 'the data this gradient was compiled with')
+  }
+
+  /** Whether data has the lengths the current recording was made with. */
+  private sameShape(data: readonly Float64Array[] | null): boolean {
+    const { shape } = this
+    if (data === null || shape === null) return true
+    return data.length === shape.length && data.every((d, k) => d.length === shape[k])
+  }
+
+  /** Writes the data into the program's data slots, which the replay reads as constants. */
+  private load(data: readonly Float64Array[] | null): void {
+    if (data === null) return
+    const { constants } = this.program
+    let slot = 0
+    for (const d of data) {
+      constants.set(d, slot)
+      slot += d.length
+    }
+  }
+
+  private evaluate(
+    label: string,
+    xs: ArrayLike<number>,
+    data: readonly Float64Array[] | null,
+  ): ValueAndGradient {
     const x = this.point(label, xs)
-    this.replay.forward(x)
+    if (!this.sameShape(data)) {
+      if (this.onValueChange === 'throw') throw this.shapeChanged(label, data as Float64Array[])
+      this.recordAt(x, data)
+    } else {
+      this.load(data)
+      this.replay.forward(x)
+    }
     const changed = this.changedRead()
     if (changed >= 0) {
       if (this.onValueChange === 'throw') {
@@ -135,10 +200,10 @@ class Compiled implements CompiledGradient {
         throw gradlabError(
           RangeError,
           'ERR_GRADLAB_VALUE_CHANGED',
-          `${label}: the function read a value with m.value that is ${this.replay.valueOf(reads[changed] as number)} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+          `${label}: the function read a value with m.value that is ${this.valueOf(reads[changed] as number)} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
         )
       }
-      this.recordAt(x)
+      this.recordAt(x, data)
     }
     if (this.output < 0)
       return { value: this.constantOutput, gradient: new Float64Array(this.inputs) }
@@ -148,15 +213,37 @@ class Compiled implements CompiledGradient {
     }
   }
 
-  /** Records f at x: its program, from which the engine recomputes values and partials. */
-  private recordAt(x: Float64Array): void {
-    const { program, output, value } = recordProgram('reverse.compile', x, this.f)
+  private shapeChanged(label: string, data: readonly Float64Array[]): Error {
+    const shape = this.shape as readonly number[]
+    const what =
+      data.length !== shape.length
+        ? `${data.length} data arrays at this call but ${shape.length}`
+        : (() => {
+            const k = data.findIndex((d, i) => d.length !== shape[i])
+            return `data[${k}] of length ${data[k]?.length} at this call but ${shape[k]}`
+          })()
+    return gradlabError(
+      RangeError,
+      'ERR_GRADLAB_VALUE_CHANGED',
+      `${label}: the function was given ${what} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+    )
+  }
+
+  /** Records f at x (and data): its program, from which the engine recomputes values and partials. */
+  private recordAt(x: Float64Array, data: readonly Float64Array[] | null): void {
+    const { program, output, value } = recordProgram('reverse.compile', x, this.f, data)
     this.output = output
     this.constantOutput = value
     this.program = program
+    if (data !== null) this.shape = data.map((d) => d.length)
     this.replay = this.engineFor(program)
     this.recordings++
     this.replay.forward(x)
+  }
+
+  /** A value the function read: a node's at the last point replayed, or a data slot's. */
+  private valueOf(ref: number): number {
+    return ref >= 0 ? this.replay.valueOf(ref) : (this.program.constants[~ref] as number)
   }
 
   /** The generated passes of a program, or the interpreter where they cannot be made or are not asked for. */
@@ -200,7 +287,7 @@ class Compiled implements CompiledGradient {
   private changedRead(): number {
     const { reads } = this.program
     for (let k = 0; k < reads.length; k += 2) {
-      const now = this.replay.valueOf(reads[k] as number)
+      const now = this.valueOf(reads[k] as number)
       // Object.is: NaN is NaN, and -0 is not 0 (1 / x and atan2 tell them apart).
       if (!Object.is(now, reads[k + 1] as number)) return k
     }
@@ -226,15 +313,21 @@ class Compiled implements CompiledGradient {
  * ```
  */
 export function compile(
-  f: ScalarFn,
+  f: ScalarFn | DataFn,
   x0: ArrayLike<number>,
   options?: CompileOptions,
 ): CompiledGradient {
   const label = 'reverse.compile'
   checkFunction(label, 'f', f)
   const x = toVector(label, 'x0', x0)
-  const given = optionsOf(label, options, ['onValueChange', 'mode'], "{ onValueChange: 'throw' }")
-  const { onValueChange = 'rerecord', mode = 'auto' } = given ?? {}
+  const given = optionsOf(
+    label,
+    options,
+    ['onValueChange', 'mode', 'data'],
+    "{ onValueChange: 'throw' }",
+  )
+  const { onValueChange = 'rerecord', mode = 'auto', data } = given ?? {}
+  const data0 = data === undefined ? null : toData(label, 'options.data', data, 'arrays of numbers')
   if (onValueChange !== 'rerecord' && onValueChange !== 'throw') {
     const got = typeof onValueChange === 'string' ? onValueChange : describe(onValueChange)
     throw gradlabError(
@@ -251,5 +344,20 @@ export function compile(
       `${label}: options.mode must be 'auto', 'generated' or 'interpreter', got ${got}. Use 'auto' (the default) for generated code where it can be made.`,
     )
   }
-  return new Compiled(f, x, onValueChange, mode)
+  return new Compiled(f, x, data0, onValueChange, mode)
+}
+
+/**
+ * Data as Float64Arrays (copies), or a TypeError naming the call: an array
+ * of arrays or typed arrays of numbers.
+ */
+function toData(label: string, name: string, data: unknown, expected: string): Float64Array[] {
+  if (!Array.isArray(data)) {
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_POINT',
+      `${label}: ${name} must be an array of arrays of numbers (${expected}), got ${describe(data)}.`,
+    )
+  }
+  return data.map((d, k) => toVector(label, `${name}[${k}]`, d))
 }

@@ -1,7 +1,7 @@
 import { noOptions } from '../core/options.js'
 import type { Strategy } from '../core/strategy.js'
 import { checkFunction, checkLength, checkScalarPoint, toVector } from '../core/validate.js'
-import { forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
+import { type DataFn, forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
 import { type CompiledGradient, type CompileOptions, compile } from './compile.js'
 import { ops, pullback, record, scalarOutput, vectorOutputs } from './recording.js'
 import type { TapeVar } from './variable.js'
@@ -51,6 +51,25 @@ export interface ReverseStrategy extends Strategy {
     x0: X,
     options?: CompileOptions,
   ): CompiledGradient
+  /**
+   * With `options.data`: f also reads data it is not differentiated in (a
+   * batch), given again at every call of the compiled gradient.
+   * @example
+   * ```ts
+   * // Least squares over a batch: f(w) = sum over examples of (w . x_e - y_e)^2.
+   * const loss = <T>(m: Ops<T>, w: readonly T[], [xs, ys]: readonly (readonly T[])[]) =>
+   *   m.sum((ys ?? []).map((y, e) => m.square(m.sub(m.dot(w, (xs ?? []).slice(2 * e, 2 * e + 2)), y))))
+   * const g = reverse.compile(loss, [0, 0], { data: [[1, 0, 0, 1], [1, 2]] })
+   * g.gradient([1, 1], [[1, 0, 0, 1], [1, 2]]) // => Float64Array(2) [ 0, -2 ]
+   * g.gradient([1, 1], [[2, 0, 0, 2], [1, 2]]) // => Float64Array(2) [ 4, 0 ]
+   * g.recordings // => 1
+   * ```
+   */
+  compile<const X extends ArrayLike<number>>(
+    f: DataFn<X>,
+    x0: X,
+    options: CompileOptions & { readonly data: readonly ArrayLike<number>[] },
+  ): CompiledGradient
 }
 
 /**
@@ -69,7 +88,8 @@ export interface ReverseStrategy extends Strategy {
  */
 export const reverse: ReverseStrategy = {
   name: 'reverse',
-  compile: (f, x0, options) => compile(forAnyPoint(f), x0, options),
+  compile: (f: ScalarFn | DataFn, x0: ArrayLike<number>, options?: CompileOptions) =>
+    compile(f as ScalarFn | DataFn, x0, options),
   derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
     const label = 'reverse.derivative'
     noOptions(label, 2, extra)

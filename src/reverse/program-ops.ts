@@ -20,7 +20,9 @@ import { TapeVar } from './variable.js'
 /*
  * The ops `reverse.compile` records a function with: each op computes its
  * value by the op table's rule and appends an instruction to the program,
- * nothing else. Partials are not computed here (the replay computes them at
+ * nothing else. A variable's index is its node's (>= 0), -1 for a constant,
+ * or below -1 for a data slot (`dataIndex`): an op on data writes an
+ * instruction too, since data changes between calls. Partials are not computed here (the replay computes them at
  * every point), and no tape is written. A node's index is the inputs' count
  * plus its instruction's, as on the tape. Like the tape's ops, each op is a
  * function literal of its own that names only its own rule (see "Why a
@@ -50,18 +52,21 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
     program.end(code)
     return new TapeVar(out, context.inputs + program.instructions - 1, context.session)
   }
-  /** A unary op's result: an instruction if its operand is a node, else a constant. */
+  /** A unary op's result: an instruction if its operand is a node or data, else a constant. */
   const unary = (a: unknown, v: number, out: number, code: number): TapeVar => {
     const i = nodeOf(a)
-    if (i < 0) return constant(out)
+    if (i === -1) return constant(out)
     context.program.operand(i, v)
     return node(out, code)
   }
-  /** A binary op's result: an instruction if either operand is a node; a constant operand is written as its value. */
+  /**
+   * A binary op's result: an instruction if either operand is a node or
+   * data (which changes between calls); a constant operand is written as its value.
+   */
   const binary = (a: unknown, b: unknown, v: number, w: number, out: number, code: number) => {
     const i = nodeOf(a)
     const j = nodeOf(b)
-    if (i < 0 && j < 0) return constant(out)
+    if (i === -1 && j === -1) return constant(out)
     context.program.operand(i, v)
     context.program.operand(j, w)
     return node(out, code)
@@ -107,7 +112,7 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
     value(a: unknown) {
       if (typeof a === 'number') return a
       const x = tapeVar(context, 'value', a)
-      if (x.index >= 0) context.program.read(x.index, x.value)
+      context.program.read(x.index, x.value)
       return x.value
     },
     sum(xs: readonly unknown[]) {
@@ -120,7 +125,7 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
         const v = operandValue(a, 'sum')
         const index = nodeOf(a)
         total += v
-        if (index >= 0) nodes++
+        if (index !== -1) nodes++
         program.operand(index, v)
       }
       if (nodes === 0) {
@@ -148,7 +153,7 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
         const ai = nodeOf(a)
         const ci = nodeOf(c)
         total += v * w
-        if (ai >= 0 || ci >= 0) nodes++
+        if (ai !== -1 || ci !== -1) nodes++
         program.operand(ai, v)
         program.operand(ci, w)
       }
@@ -186,7 +191,7 @@ function createProgramCustomOps(
       const v = operandValue(a, op.name)
       const out = customValue(label, op, op.rule.value(v))
       const i = nodeOf(a)
-      if (i < 0) return constant(out)
+      if (i === -1) return constant(out)
       unaryPartial(label, op, v, out)
       program.operand(i, v)
       const index = next()
@@ -200,9 +205,9 @@ function createProgramCustomOps(
       const out = customValue(label, op, op.rule.value(v, w))
       const i = nodeOf(a)
       const j = nodeOf(b)
-      if (i < 0 && j < 0) return constant(out)
-      if (i >= 0) binaryPartial(label, op, 'partialA', v, w, out)
-      if (j >= 0) binaryPartial(label, op, 'partialB', v, w, out)
+      if (i === -1 && j === -1) return constant(out)
+      if (i !== -1) binaryPartial(label, op, 'partialA', v, w, out)
+      if (j !== -1) binaryPartial(label, op, 'partialB', v, w, out)
       program.operand(i, v)
       program.operand(j, w)
       const index = next()
@@ -218,7 +223,7 @@ function createProgramCustomOps(
       const shape = blockValue(label, op, values)
       const { outputs } = shape
       let outs: TapeVar[]
-      if (!inputs.some((i) => i >= 0) || outputs.length === 0) outs = outputs.map(constant)
+      if (!inputs.some((i) => i !== -1) || outputs.length === 0) outs = outputs.map(constant)
       else {
         for (let i = 0; i < inputs.length; i++)
           program.operand(inputs[i] as number, values[i] as number)

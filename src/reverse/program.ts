@@ -39,34 +39,58 @@ export const BINARY = Object.freeze(
   >,
 )
 
+/** A variable's index for data slot j (see `Program.data`): below -1, the index of a constant. */
+export const dataIndex = (j: number) => -2 - j
+
 /**
  * Instructions in flat typed arrays, one per op node. An operand is a node
  * index (>= 0) or `~k` for the constant `constants[k]`. A dot's operands are
  * interleaved: x0, y0, x1, y1, ...
+ *
+ * The first `data` constants are data slots: values the function was given
+ * as data (reverse.compile's `options.data`), which a compiled gradient
+ * overwrites at every call, so that the same program serves every batch.
+ * The constants recorded from plain numbers follow them.
  */
 export class Program {
   code = new Uint8Array(256)
   /** Instruction i's operands are `args[argEnd[i-1] .. argEnd[i]-1]`. */
   argEnd = new Int32Array(256)
   args = new Int32Array(512)
-  constants = new Float64Array(64)
+  constants: Float64Array
   instructions = 0
   argCount = 0
-  constantCount = 0
-  /** Nodes whose value the function read with `m.value`, and the value it read: [node, value, ...]. */
+  constantCount: number
+  /**
+   * Values the function read with `m.value`, and the value it read: [ref,
+   * value, ...], ref a node index (>= 0) or `~j` for data slot j.
+   */
   readonly reads: number[] = []
   /** The custom op of each CALL instruction and the block of each BLOCK instruction, by instruction. */
   readonly callees = new Map<number, CustomUnary | CustomBinary | BlockCall>()
   /** `constantCount` when the instruction being recorded began. */
-  private firstConstant = 0
+  private firstConstant: number
   /** The constants of the last dot that recorded any: `constants[sharedStart .. + sharedCount - 1]`. */
   private sharedStart = 0
   private sharedCount = 0
 
-  /** Appends an operand of the instruction being recorded: a node index, or a constant's value. */
+  constructor(
+    /** How many data slots the constants begin with. */
+    readonly data = 0,
+  ) {
+    this.constants = new Float64Array(Math.max(64, 2 * data))
+    this.constantCount = data
+    this.firstConstant = data
+  }
+
+  /**
+   * Appends an operand of the instruction being recorded: a node index, a
+   * data slot (`dataIndex(j)`), or a constant's value (index -1).
+   */
   operand(index: number, value: number): void {
     if (this.argCount === this.args.length) this.args = grow(this.args)
     if (index >= 0) this.args[this.argCount++] = index
+    else if (index < -1) this.args[this.argCount++] = ~(-2 - index)
     else {
       if (this.constantCount === this.constants.length) this.constants = grow(this.constants)
       this.constants[this.constantCount] = value
@@ -132,13 +156,15 @@ export class Program {
     const first = this.instructions === 0 ? 0 : (this.argEnd[this.instructions - 1] as number)
     for (let j = first; j < this.argCount; j++) {
       const ref = this.args[j] as number
-      if (ref < 0) this.args[j] = ~(~ref - start + sharedStart)
+      // Only the constants this dot appended: a data slot stays where it is.
+      if (ref < 0 && ~ref >= start) this.args[j] = ~(~ref - start + sharedStart)
     }
     this.constantCount = start
   }
 
-  /** Notes that the function read node `index`'s value, so its control flow may depend on it. */
+  /** Notes that the function read a variable's value (index as in `operand`), so its control flow may depend on it. */
   read(index: number, value: number): void {
-    this.reads.push(index, value)
+    if (index >= 0) this.reads.push(index, value)
+    else if (index < -1) this.reads.push(~(-2 - index), value)
   }
 }

@@ -1,8 +1,8 @@
 import { gradlabError } from '../core/errors.js'
 import { badOutput, checkScalarResult, checkVectorResult } from '../core/validate.js'
-import type { ScalarFn, VectorFn } from '../ops/types.js'
+import type { DataFn, ScalarFn, VectorFn } from '../ops/types.js'
 import { createTapeOps, type ReverseContext } from './ops.js'
-import { Program } from './program.js'
+import { dataIndex, Program } from './program.js'
 import { createProgramOps, type ProgramContext } from './program-ops.js'
 import { Tape } from './tape.js'
 import { SESSION, TapeVar } from './variable.js'
@@ -61,11 +61,19 @@ export interface Recorded {
 
 /**
  * Records f at x as a program of instructions (program-ops.ts), for
- * reverse.compile, on a fresh session with the inputs x as nodes 0 .. n-1.
+ * reverse.compile, on a fresh session with the inputs x as nodes 0 .. n-1
+ * and each number of `data` a data slot, handed to f as its third argument.
  */
-export function recordProgram(label: string, x: Float64Array, f: ScalarFn): Recorded {
+export function recordProgram(
+  label: string,
+  x: Float64Array,
+  f: ScalarFn | DataFn,
+  data: readonly Float64Array[] | null = null,
+): Recorded {
   const saved = { ...programContext }
-  const program = new Program()
+  let slots = 0
+  for (const d of data ?? []) slots += d.length
+  const program = new Program(slots)
   const session = ++sessionsStarted
   programContext.label = label
   programContext.session = session
@@ -73,7 +81,17 @@ export function recordProgram(label: string, x: Float64Array, f: ScalarFn): Reco
   programContext.inputs = x.length
   try {
     const inputs = Array.from(x, (value, i) => new TapeVar(value, i, session))
-    const r = f(programOps, inputs)
+    let slot = 0
+    const given = data?.map((d) =>
+      Array.from(d, (value) => {
+        program.constants[slot] = value
+        return new TapeVar(value, dataIndex(slot++), session)
+      }),
+    )
+    const r =
+      given === undefined
+        ? (f as ScalarFn)(programOps, inputs)
+        : (f as DataFn)(programOps, inputs, given)
     checkScalarResult(label, 'f', r)
     const out = output(label, 'f', r, undefined, session)
     return { program, output: out.index, value: out.value }

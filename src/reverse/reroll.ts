@@ -116,7 +116,9 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
         fixed[t] = 0
       } else {
         strides[t] = ~r1 - ~r0
-        fixed[t] = Object.is(constants[~r0], constants[~r1]) ? 1 : 0
+        // Data slots change between calls: only recorded constants can keep a value.
+        const recorded = ~r0 >= program.data && ~r1 >= program.data
+        fixed[t] = recorded && Object.is(constants[~r0], constants[~r1]) ? 1 : 0
         stepping[t] = 1
       }
     }
@@ -141,7 +143,8 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
         else if (r0 >= 0) same = rk === r0 + repeats * (strides[t] as number)
         else if (rk >= 0) same = false
         else {
-          const keeps = fixed[t] === 1 && Object.is(constants[~rk], constants[~r0])
+          const keeps =
+            fixed[t] === 1 && ~rk >= program.data && Object.is(constants[~rk], constants[~r0])
           let steps = stepping[t] === 1 && ~rk === ~r0 + repeats * (strides[t] as number)
           if (initial[t] === 1)
             steps = stepping[t] === 1 && ~rk === ~r1 + (repeats - 1) * (strides[t] as number)

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   BINARY_OPS,
+  type DataFn,
   defineUnary,
   type Ops,
   reverse,
@@ -270,6 +271,8 @@ interface Shape {
   readonly constants: readonly number[]
   /** Whether the body reads values with m.value (guards, compared at replay). */
   readonly reads: boolean
+  /** Whether the bodies read data given at every call (options.data), instead of constants. */
+  readonly data: boolean
 }
 
 const shapeArb: fc.Arbitrary<Shape> = fc.record({
@@ -282,6 +285,7 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
   rowStart: fc.constantFrom('zero' as const, 'input' as const, 'total' as const),
   constants: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 3, maxLength: 3 }),
   reads: fc.boolean(),
+  data: fc.boolean(),
 })
 
 /**
@@ -291,10 +295,13 @@ const shapeArb: fc.Arbitrary<Shape> = fc.record({
  * by the loop counters, the accumulators, constants (fixed, and varying with
  * the counters) and the steps before.
  */
-function program(shape: Shape): ScalarFn {
-  return <T>(m: Ops<T>, x: readonly T[]) => {
+function program(shape: Shape): DataFn {
+  return <T>(m: Ops<T>, x: readonly T[], [data = []]: readonly (readonly T[])[] = []) => {
     const n = x.length
     const input = (k: number) => x[((k % n) + n) % n] as T
+    // A data value where the shape reads data, else a constant that moves with the counters.
+    const datum = (k: number, otherwise: number): T | number =>
+      shape.data ? (data[k % data.length] as T) : otherwise
     const run = (steps: readonly Step[], slots: (T | number)[]): T | number => {
       for (const s of steps) {
         const pick = (k: number) => slots[k % slots.length] as T
@@ -318,37 +325,57 @@ function program(shape: Shape): ScalarFn {
       let row: T | number =
         shape.rowStart === 'zero' ? 0 : shape.rowStart === 'input' ? input(i) : total
       for (let j = 0; j < shape.innerTrips; j++) {
-        const slots = [input(i * 3 + j), input(j), row, total, c0, c1 * (j + 1), i / 7]
+        const slots = [
+          input(i * 3 + j),
+          input(j),
+          row,
+          total,
+          c0,
+          datum(i * 13 + j, c1 * (j + 1)),
+          i / 7,
+        ]
         row = m.add(row, run(shape.inner, slots))
       }
       total = m.add(total, run(shape.outer, [row, input(i), total, c2, i - 2]))
     }
     for (let k = 0; k < shape.tailTrips; k++) {
-      total = m.add(total, run(shape.tail, [input(k), input(k + 1), total, c0, k / 100]))
+      total = m.add(total, run(shape.tail, [input(k), input(k + 1), total, c0, datum(k, k / 100)]))
     }
     return m.add(total, 0) as T
   }
 }
 
 describe('random programs of loops: generated code, interpreter and tape agree bit for bit', () => {
-  it('nested loops with accumulators that start from 0, an input or an outer total, trip counts 0 to 300, sums and dots, value reads', () => {
+  it('nested loops with accumulators that start from 0, an input or an outer total, trip counts 0 to 300, sums and dots, value reads, data given at each call', () => {
     let generatedCount = 0
     let cases = 0
     fc.assert(
       fc.property(shapeArb, fc.integer({ min: 2, max: 9 }), (shape, n) => {
         const f = program(shape)
         const points = [point(n, 1), point(n, 2), point(n, 3)]
-        const auto = reverse.compile(f, points[0] as number[])
-        const interpreted = reverse.compile(f, points[0] as number[], { mode: 'interpreter' })
+        // Data changes at every call; the dynamic gradient closes over it as plain numbers.
+        const batches = [point(40, 5), point(40, 6), point(40, 7)].map((d) => [d])
+        const data = shape.data ? (batches[0] as number[][]) : undefined
+        const auto = reverse.compile(f, points[0] as number[], { ...(data && { data }) } as never)
+        const interpreted = reverse.compile(
+          f,
+          points[0] as number[],
+          {
+            mode: 'interpreter',
+            ...(data && { data }),
+          } as never,
+        )
         cases++
         if (auto.mode === 'generated') generatedCount++
-        for (const x of points) {
-          const dynamic = reverse.valueAndGradient(f, x)
+        for (const [k, x] of points.entries()) {
+          const batch = shape.data ? batches[k] : undefined
+          const dynamic = reverse.valueAndGradient((m, v) => f(m, v, batch as never), x)
           for (const compiled of [auto, interpreted]) {
-            const { value, gradient } = compiled.valueAndGradient(x)
+            const call = batch === undefined ? [x] : [x, batch]
+            const { value, gradient } = compiled.valueAndGradient(...(call as [number[]]))
             expect(Object.is(value, dynamic.value)).toBe(true)
             expectSameBits(gradient, dynamic.gradient)
-            expectSameBits(compiled.gradient(x), dynamic.gradient)
+            expectSameBits(compiled.gradient(...(call as [number[]])), dynamic.gradient)
           }
         }
       }),

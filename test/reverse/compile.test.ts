@@ -303,3 +303,125 @@ describe('bad input to compile and to a compiled gradient', () => {
     )
   })
 })
+
+describe('data given at every call (options.data): one recording serves every batch', () => {
+  /** A 3-4-1 tanh network's squared error over a batch: xs holds 3 numbers per example, ys one. */
+  const loss = <T>(m: Ops<T>, p: readonly T[], [xs = [], ys = []]: readonly (readonly T[])[]) => {
+    let total: T | number = 0
+    for (let e = 0; e < ys.length; e++) {
+      let out: T | number = p[16] as T
+      for (let h = 0; h < 4; h++) {
+        const z = m.add(
+          p[12 + h] as T,
+          m.dot(p.slice(3 * h, 3 * h + 3), xs.slice(3 * e, 3 * e + 3)),
+        )
+        out = m.add(out, m.mul(p[17 + h] as T, m.tanh(z)))
+      }
+      total = m.add(total, m.square(m.sub(out, ys[e] as T)))
+    }
+    return total as T
+  }
+  const batch = (seed: number, size: number) => [
+    Array.from({ length: 3 * size }, (_, i) => Math.sin(seed * (i + 1) * 1.7)),
+    Array.from({ length: size }, (_, i) => Math.cos(seed * (i + 2))),
+  ]
+  const w = Array.from({ length: 21 }, (_, i) => Math.sin(i + 0.5))
+  /** The dynamic gradient of the loss over a batch given as plain numbers. */
+  const dynamic = (p: readonly number[], data: number[][]) =>
+    reverse.valueAndGradient((m, q) => loss(m, q, data as never), p)
+
+  for (const mode of ['generated', 'interpreter'] as const) {
+    it(`${mode}: a new batch at each call gives the dynamic gradient over that batch, bit for bit, from one recording`, () => {
+      const compiled = reverse.compile(loss, w, { data: batch(1, 5), mode })
+      expect(compiled.mode).toBe(mode)
+      for (const seed of [2, 3, 1, 4]) {
+        const data = batch(seed, 5)
+        const p = w.map((v, i) => v + 0.01 * seed * Math.cos(i))
+        const expected = dynamic(p, data)
+        const actual = compiled.valueAndGradient(p, data)
+        expect(Object.is(actual.value, expected.value)).toBe(true)
+        expect(Array.from(actual.gradient)).toEqual(Array.from(expected.gradient))
+        expect(Array.from(compiled.gradient(p, data))).toEqual(Array.from(expected.gradient))
+      }
+      expect(compiled.recordings).toBe(1)
+    })
+  }
+
+  it('data that repeats one value when recorded is still read at every call (not frozen as a constant)', () => {
+    const compiled = reverse.compile(loss, w, {
+      data: [new Array(15).fill(1), new Array(5).fill(0)],
+    })
+    const data = batch(7, 5)
+    expect(Array.from(compiled.gradient(w, data))).toEqual(Array.from(dynamic(w, data).gradient))
+  })
+
+  it('an op on data alone is recomputed at every call', () => {
+    const f = <T>(m: Ops<T>, [a]: readonly T[], data: readonly (readonly T[])[]) =>
+      m.mul(a as T, m.exp(m.mul(2, data[0]?.[0] as T)))
+    const compiled = reverse.compile(f, [1], { data: [[0]] })
+    expect(Array.from(compiled.gradient([1], [[0]]))).toEqual([1])
+    expect(Array.from(compiled.gradient([1], [[1]]))).toEqual([Math.exp(2)])
+  })
+
+  it('a batch of another size records again (or throws with onValueChange: throw)', () => {
+    const compiled = reverse.compile(loss, w, { data: batch(1, 5) })
+    const data = batch(2, 3)
+    expect(Array.from(compiled.gradient(w, data))).toEqual(Array.from(dynamic(w, data).gradient))
+    expect(compiled.recordings).toBe(2)
+    const strict = reverse.compile(loss, w, { data: batch(1, 5), onValueChange: 'throw' })
+    expect(() => strict.gradient(w, data)).toThrow(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_VALUE_CHANGED',
+        "reverse.compiled.gradient: the function was given data[0] of length 9 at this call but 15 when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.",
+      ),
+    )
+  })
+
+  it('a branch on a data value read with m.value is a guard: the other branch records again', () => {
+    const f = <T>(m: Ops<T>, [a]: readonly T[], data: readonly (readonly T[])[]) =>
+      m.value(data[0]?.[0] as T) > 0 ? m.square(a as T) : m.neg(a as T)
+    const compiled = reverse.compile(f, [3], { data: [[1]] })
+    expect(Array.from(compiled.gradient([3], [[1]]))).toEqual([6])
+    expect(Array.from(compiled.gradient([3], [[-1]]))).toEqual([-1])
+    expect(compiled.recordings).toBe(2)
+  })
+
+  it('data must be given at every call, as arrays of numbers, and only when compiled with it', () => {
+    const compiled = reverse.compile(loss, w, { data: batch(1, 2) })
+    expect(() => compiled.gradient(w)).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_POINT',
+        'reverse.compiled.gradient: data must be an array of arrays of numbers (the data this gradient was compiled with), got undefined.',
+      ),
+    )
+    expect(() =>
+      compiled.valueAndGradient(w, [
+        [1, 2, 3, 4, 5, 6],
+        [1, 'x'],
+      ] as never),
+    ).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_POINT',
+        'reverse.compiled.valueAndGradient: data[1][1] must be a number, got a string ("x").',
+      ),
+    )
+    expect(() => reverse.compile(loss, w, { data: [1, 2] as never })).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_POINT',
+        'reverse.compile: options.data[0] must be an array or typed array of numbers, got the number 1. For a function of one number, use derivative(g, 1).',
+      ),
+    )
+    const plain = reverse.compile((m, [a]) => m.square(a), [1])
+    expect(() => plain.gradient([1], [[1]] as never)).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPTIONS',
+        'reverse.compiled.gradient: this gradient was compiled without options.data, but argument 2 is data (an array of length 1). Compile with { data } to give data at every call.',
+      ),
+    )
+  })
+})
