@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
 import { gradlabError } from '../core/errors.js'
+import { comparisons } from '../ops/compare.js'
 import { CUSTOM } from '../ops/custom-rule.js'
 import {
   BINARY_OPS,
@@ -52,6 +53,7 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => constant(checked(context, 'constant', c)),
     value: (a: unknown) => (typeof a === 'number' ? a : dual(context, 'value', a).value),
+    ...comparisons((op, a) => (typeof a === 'number' ? a : dual(context, op, a).value)),
     // sum and dot are fused n-ary ops, so their partials (1; the other factor)
     // are applied here directly rather than through a table entry per input.
     sum(xs: readonly unknown[]) {

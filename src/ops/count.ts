@@ -33,6 +33,10 @@ export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
   const counted: Record<string, unknown> = {
     constant: (c: number) => m.constant(c),
     value: (a: Operand<T>) => m.value(a),
+    lt: (a: Operand<T>, b: Operand<T>) => m.lt(a, b),
+    le: (a: Operand<T>, b: Operand<T>) => m.le(a, b),
+    gt: (a: Operand<T>, b: Operand<T>) => m.gt(a, b),
+    ge: (a: Operand<T>, b: Operand<T>) => m.ge(a, b),
     sum(xs: readonly Operand<T>[]) {
       counter.ops += Array.isArray(xs) ? xs.length : 0
       return m.sum(xs)

@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
 import { gradlabError } from '../core/errors.js'
+import { compareValues, comparisons } from './compare.js'
 import { blockValue, customValue } from './custom-results.js'
 import { CUSTOM, type CustomOps } from './custom-rule.js'
 import { BINARY_OPS, UNARY_OPS } from './names.js'
@@ -36,6 +37,7 @@ export function createPlainOps(context: OpsContext): Ops<number> {
   const ops: Record<string, unknown> = {
     constant: (c: unknown) => checked(context, 'constant', c),
     value: (a: unknown) => checked(context, 'value', a),
+    ...comparisons((op, a) => checked(context, op, a)),
     sum(xs: readonly Operand<number>[]) {
       checkArray(context, 'sum', xs)
       let total = 0
@@ -118,6 +120,7 @@ export const numbers: Ops<number> = (() => {
   const ops: Record<string, unknown> = {
     constant: (c: number) => c,
     value: (a: number) => a,
+    ...compareValues,
     sum: (xs: readonly number[]) => xs.reduce((total, x) => total + x, 0),
     dot: (xs: readonly number[], ys: readonly number[]) =>
       xs.reduce((total, x, i) => total + x * (ys[i] as number), 0),

@@ -45,6 +45,46 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    */
   value(a: Operand<T>): number
   /**
+   * Whether a < b, by their values: a boolean to branch on, as `value`
+   * gives a number to branch on, and no derivative flows through it. A
+   * compiled gradient keeps the comparison's outcome rather than the values,
+   * so it records again only where the outcome changes (see
+   * `CompileOptions`). Throws a TypeError as `value` does.
+   * @example
+   * ```ts
+   * const absolute = reverse.compile((m, [x]) => (m.lt(x, 0) ? m.neg(x) : x), [1])
+   * absolute.gradient([3]) // => Float64Array(1) [ 1 ]
+   * absolute.gradient([-3]) // => Float64Array(1) [ -1 ]
+   * absolute.gradient([-5]) // => Float64Array(1) [ -1 ]
+   * absolute.recordings // => 2
+   * ```
+   */
+  lt(a: Operand<T>, b: Operand<T>): boolean
+  /**
+   * Whether a <= b, by their values; see {@link Ops.lt}.
+   * @example
+   * ```ts
+   * plain.le(1, 1) // => true
+   * ```
+   */
+  le(a: Operand<T>, b: Operand<T>): boolean
+  /**
+   * Whether a > b, by their values; see {@link Ops.lt}.
+   * @example
+   * ```ts
+   * forward.derivative((m, x) => (m.gt(x, 0) ? m.square(x) : x), 3) // => 6
+   * ```
+   */
+  gt(a: Operand<T>, b: Operand<T>): boolean
+  /**
+   * Whether a >= b, by their values; see {@link Ops.lt}. NaN compares false.
+   * @example
+   * ```ts
+   * plain.ge(Number.NaN, 0) // => false
+   * ```
+   */
+  ge(a: Operand<T>, b: Operand<T>): boolean
+  /**
    * xs[0] + xs[1] + ..., one op however long: d/dxs[i] = 1. The sum of an
    * empty list is 0. Throws a TypeError if `xs` is not an array.
    * @example

@@ -360,6 +360,10 @@ class Generator {
       const node = program.reads[k] as number
       if (node >= inputs) this.markInstance(node - inputs, STORED)
     }
+    for (const { a, b } of program.guards) {
+      for (const node of [a, b])
+        if (node !== null && node >= inputs) this.markInstance(node - inputs, STORED)
+    }
     this.verify(this.top, [])
     this.needs(this.top)
     this.defer(this.top)

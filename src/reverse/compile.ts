@@ -3,6 +3,7 @@ import { gradlabError } from '../core/errors.js'
 import { noOptions, optionsOf } from '../core/options.js'
 import type { ValueAndGradient } from '../core/strategy.js'
 import { checkFunction, checkLength, toVector } from '../core/validate.js'
+import { compareValues } from '../ops/compare.js'
 import type { DataFn, ScalarFn } from '../ops/types.js'
 import { type Engine, Generated, generate } from './codegen.js'
 import { Program } from './program.js'
@@ -121,7 +122,8 @@ class Compiled implements CompiledGradient {
     const label = 'reverse.compiled.gradient'
     const data = this.dataOf(label, rest)
     // With no value to compare and none to return, the engine may skip its forward pass.
-    if (this.program.reads.length === 0 && this.output >= 0 && this.sameShape(data)) {
+    const { reads, guards } = this.program
+    if (reads.length === 0 && guards.length === 0 && this.output >= 0 && this.sameShape(data)) {
       const point = this.point(label, x)
       this.load(data)
       return this.replay.gradientAt(point)
@@ -194,13 +196,18 @@ class Compiled implements CompiledGradient {
       this.replay.forward(x)
     }
     const changed = this.changedRead()
-    if (changed >= 0) {
+    const flipped = changed < 0 ? this.flippedGuard() : null
+    if (changed >= 0 || flipped !== null) {
       if (this.onValueChange === 'throw') {
         const { reads } = this.program
+        const what =
+          flipped !== null
+            ? `compared ${flipped.av} and ${flipped.bv} with m.${flipped.test} (${flipped.outcome} when recorded, now ${!flipped.outcome})`
+            : `read a value with m.value that is ${this.valueOf(reads[changed] as number)} at this x but was ${reads[changed + 1]} when recorded`
         throw gradlabError(
           RangeError,
           'ERR_GRADLAB_VALUE_CHANGED',
-          `${label}: the function read a value with m.value that is ${this.valueOf(reads[changed] as number)} at this x but was ${reads[changed + 1]} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+          `${label}: the function ${what}, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
         )
       }
       this.recordAt(x, data)
@@ -281,6 +288,17 @@ class Compiled implements CompiledGradient {
       if (error instanceof EvalError) return 'code generation from strings is not allowed here'
       throw error
     }
+  }
+
+  /** The first comparison whose outcome differs now, with the operands' values now; or null. */
+  private flippedGuard(): { test: string; av: number; bv: number; outcome: boolean } | null {
+    const at = (ref: number | null, recorded: number) =>
+      ref === null ? recorded : this.valueOf(ref)
+    for (const { test, a, b, av, bv, outcome } of this.program.guards) {
+      const now = { av: at(a, av), bv: at(b, bv) }
+      if (compareValues[test](now.av, now.bv) !== outcome) return { test, ...now, outcome }
+    }
+    return null
   }
 
   /** The position in `reads` of the first read value that differs now, or -1. */

@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
 import { gradlabError } from '../core/errors.js'
+import { comparisons } from '../ops/compare.js'
 import { CUSTOM } from '../ops/custom-rule.js'
 import {
   type BinaryName,
@@ -205,6 +206,7 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       if (typeof a === 'number') return a
       return tapeVar(context, 'value', a).value
     },
+    ...comparisons((op, a) => operandValue(a, op)),
     // sum and dot are fused n-ary ops: one node with an edge per variable
     // input, so their partials (1; the other factor) are applied here. They
     // are the widest ops in a network, so they write their edges straight

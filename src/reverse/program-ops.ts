@@ -1,3 +1,4 @@
+import { type ComparisonName, compareValues } from '../ops/compare.js'
 import { binaryPartial, unaryPartial } from '../ops/custom-partials.js'
 import { blockValue, customValue } from '../ops/custom-results.js'
 import { CUSTOM, type CustomOps } from '../ops/custom-rule.js'
@@ -115,6 +116,7 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
       context.program.read(x.index, x.value)
       return x.value
     },
+    ...guardedComparisons(context, operandValue, nodeOf),
     sum(xs: readonly unknown[]) {
       checkArray(context, 'sum', xs)
       const { program } = context
@@ -170,6 +172,34 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
     ...binaryOps,
     [CUSTOM]: createProgramCustomOps(context, nodeOf, operandValue),
   })
+}
+
+/**
+ * The comparisons while compiling: each one's outcome is kept with its
+ * operands as a guard, which a replay checks, recording again only where the
+ * outcome changes.
+ */
+function guardedComparisons(
+  context: ProgramContext,
+  operandValue: (a: unknown, op: string) => number,
+  nodeOf: (a: unknown) => number,
+): Record<ComparisonName, (a: unknown, b: unknown) => boolean> {
+  /** A guard's operand: a node, a data slot (`~j`), or null for a constant. */
+  const ref = (a: unknown) => {
+    const i = nodeOf(a)
+    return i >= 0 ? i : i < -1 ? ~(-2 - i) : null
+  }
+  const guard = (test: ComparisonName) => (a: unknown, b: unknown) => {
+    const av = operandValue(a, test)
+    const bv = operandValue(b, test)
+    const outcome = compareValues[test](av, bv)
+    const [ra, rb] = [ref(a), ref(b)]
+    if (ra !== null || rb !== null) {
+      context.program.guards.push({ test, a: ra, b: rb, av, bv, outcome })
+    }
+    return outcome
+  }
+  return { lt: guard('lt'), le: guard('le'), gt: guard('gt'), ge: guard('ge') }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { grow } from '../core/grow.js'
+import type { ComparisonName } from '../ops/compare.js'
 import type { CustomBinary, CustomBlock, CustomUnary } from '../ops/custom-rule.js'
 import { BINARY_OPS, type BinaryName, UNARY_OPS, type UnaryName } from '../ops/index.js'
 
@@ -39,6 +40,20 @@ export const BINARY = Object.freeze(
   >,
 )
 
+/**
+ * A comparison the function made (m.lt and the like), kept as a guard: its
+ * operands as a node (>= 0), a data slot (`~j`) or null for a constant
+ * (whose value is kept), and the outcome it had.
+ */
+export interface Guard {
+  readonly test: ComparisonName
+  readonly a: number | null
+  readonly b: number | null
+  readonly av: number
+  readonly bv: number
+  readonly outcome: boolean
+}
+
 /** A variable's index for data slot j (see `Program.data`): below -1, the index of a constant. */
 export const dataIndex = (j: number) => -2 - j
 
@@ -66,6 +81,8 @@ export class Program {
    * value, ...], ref a node index (>= 0) or `~j` for data slot j.
    */
   readonly reads: number[] = []
+  /** The comparisons the function made, in order: guards a replay checks. */
+  readonly guards: Guard[] = []
   /** The custom op of each CALL instruction and the block of each BLOCK instruction, by instruction. */
   readonly callees = new Map<number, CustomUnary | CustomBinary | BlockCall>()
   /** `constantCount` when the instruction being recorded began. */

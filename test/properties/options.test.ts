@@ -65,7 +65,7 @@ const methods: readonly Method[] = [
   {
     label: 'reverse.compile',
     known: { onValueChange: 'string', mode: 'string' },
-    listed: 'mode, onValueChange',
+    listed: 'data, mode, onValueChange',
     example: "{ onValueChange: 'throw' }",
     valid: { onValueChange: 'throw' },
     // A compiled gradient holds generated functions, so compare what it does, not the object.

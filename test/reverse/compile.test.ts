@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { BINARY_OPS, type Ops, reverse, type ScalarFn, UNARY_OPS } from '../../src/index.js'
+import {
+  BINARY_OPS,
+  forward,
+  numeric,
+  type Ops,
+  plain,
+  reverse,
+  type ScalarFn,
+  UNARY_OPS,
+} from '../../src/index.js'
 import { gradlabErr } from '../helpers/errors.js'
 
 /*
@@ -421,6 +430,84 @@ describe('data given at every call (options.data): one recording serves every ba
         TypeError,
         'ERR_GRADLAB_INVALID_OPTIONS',
         'reverse.compiled.gradient: this gradient was compiled without options.data, but argument 2 is data (an array of length 1). Compile with { data } to give data at every call.',
+      ),
+    )
+  })
+})
+
+describe('comparisons (m.lt, m.le, m.gt, m.ge) are guards on their outcome, not on the values', () => {
+  const clipped = <T>(m: Ops<T>, x: readonly T[]) =>
+    m.sum(x.map((xi) => (m.gt(xi, 1) ? m.mul(2, xi) : m.square(xi))))
+
+  for (const mode of ['generated', 'interpreter'] as const) {
+    it(`${mode}: a thousand new points on the same side of every comparison replay one recording`, () => {
+      const compiled = reverse.compile(clipped, [0.5, 2, -1], { mode })
+      for (let k = 0; k < 1000; k++) {
+        const x = [0.5 + 0.0004 * k, 2 + Math.sin(k), -1 - 0.001 * k]
+        expect(Array.from(compiled.gradient(x))).toEqual(Array.from(reverse.gradient(clipped, x)))
+      }
+      expect(compiled.recordings).toBe(1)
+    })
+    it(`${mode}: an outcome that flips in any iteration records again, and the gradient follows the branch`, () => {
+      const compiled = reverse.compile(clipped, [0.5, 2, -1], { mode })
+      for (const x of [
+        [0.5, 0.5, -1],
+        [3, 0.5, 4],
+        [3, 0.5, 4],
+      ]) {
+        expect(Array.from(compiled.gradient(x))).toEqual(Array.from(reverse.gradient(clipped, x)))
+      }
+      expect(compiled.recordings).toBe(3)
+    })
+  }
+
+  it('against m.value, which guards the value itself: every new point records again', () => {
+    const byValue = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      m.value(x) > 1 ? m.mul(2, x) : m.square(x as T)
+    const byOutcome = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      m.gt(x, 1) ? m.mul(2, x) : m.square(x as T)
+    const a = reverse.compile(byValue, [0])
+    const b = reverse.compile(byOutcome, [0])
+    for (let k = 1; k <= 10; k++) {
+      a.gradient([k / 100])
+      b.gradient([k / 100])
+    }
+    expect([a.recordings, b.recordings]).toEqual([11, 1])
+  })
+
+  it("with { onValueChange: 'throw' } a flipped outcome is a RangeError naming the comparison", () => {
+    const compiled = reverse.compile(clipped, [0.5, 2, -1], { onValueChange: 'throw' })
+    expect(() => compiled.gradient([2, 2, -1])).toThrow(
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_VALUE_CHANGED',
+        "reverse.compiled.gradient: the function compared 2 and 1 with m.gt (false when recorded, now true), so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.",
+      ),
+    )
+  })
+
+  it('compare values in every strategy, NaN comparing false, and name themselves for a bad operand', () => {
+    const f = <T>(m: Ops<T>, [a, b]: readonly T[]) =>
+      [m.lt(a as T, b as T), m.le(a as T, 1.5), m.gt(2, b as T), m.ge(a as T, a as T)].map(Number)
+    const seen: number[][] = []
+    const record = <T>(m: Ops<T>, x: readonly T[]) => {
+      seen.push(f(m, x))
+      return m.add(x[0] as T, 0)
+    }
+    // Away from ties, so that numeric's perturbed points compare alike.
+    reverse.gradient(record, [1, 2.5])
+    forward.gradient(record, [1, 2.5])
+    numeric.gradient(record, [1, 2.5])
+    record(plain, [1, 2.5])
+    for (const outcomes of seen) expect(outcomes).toEqual([1, 1, 0, 1])
+    expect(plain.lt(Number.NaN, 0) || plain.ge(Number.NaN, Number.NaN)).toBe(false)
+    expect(() =>
+      reverse.gradient((m, [a]) => (m.lt(a as never, 'x' as never) ? a : 0), [1]),
+    ).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPERAND',
+        'reverse.gradient: lt received a string ("x"); expected a value made by these ops or a plain number.',
       ),
     )
   })
