@@ -4,8 +4,8 @@
  * `Ops<T>` (`types.ts` checks that too), so adding a primitive means adding its
  * name here, its rule there and its documented member in unary-ops.ts or
  * binary-ops.ts. The order is that of compiled gradients' op codes: a new
- * name goes at the end of its list, and `Replay.forward`
- * (src/reverse/replay.ts) needs a case for it.
+ * name goes at the end of its list, and the compiled gradient's interpreter
+ * (src/reverse/interpreter.ts) needs a case for it.
  */
 /**
  * The names of the unary primitives, in the order of compiled gradients' op

@@ -52,7 +52,7 @@ import {
  * exceeds a fixed size (60 KB, its --max-optimized-bytecode-size), and an
  * unoptimised pass runs tens of times slower than the interpreter, so a
  * program that does not reroll below the size cap is left to the
- * interpreter (`Replay`).
+ * interpreter (interpreter.ts).
  */
 
 /** A compiled gradient's two passes, generated or interpreted. */

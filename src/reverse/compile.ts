@@ -6,9 +6,9 @@ import { checkFunction, checkLength, toVector } from '../core/validate.js'
 import { compareValues } from '../ops/compare.js'
 import type { DataFn, ScalarFn } from '../ops/types.js'
 import { type Engine, Generated, generate } from './codegen.js'
+import { Interpreter } from './interpreter.js'
 import { Program } from './program.js'
 import { recordProgram } from './recording.js'
-import { Replay } from './replay.js'
 import { generatable } from './reroll.js'
 
 /** Options of `reverse.compile`. */
@@ -270,7 +270,7 @@ class Compiled implements CompiledGradient {
       }
     }
     this.mode = 'interpreter'
-    return new Replay(program, this.inputs, this.output)
+    return new Interpreter(program, this.inputs, this.output)
   }
 
   private generatedOrWhyNot(program: Program): Generated | string {

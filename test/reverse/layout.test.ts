@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
-import { BINARY, DOT, Program, SUM } from '../../src/reverse/program.js'
-import { groupsOfRuns, LATER, runsOfNodes } from '../../src/reverse/replay.js'
+import { DOT, Program } from '../../src/reverse/program.js'
 
 /*
  * How a compiled gradient lays out a layer: a dot's constants are stored once
- * when they repeat the last dot's, and four dots of weight rows times the
- * same example run side by side. Neither may change a single bit of the
- * gradient, so the end-to-end tests compare with the dynamic tape exactly.
+ * when they repeat the last dot's, and a dot of a weight row times an
+ * example's data runs as a strided loop. Neither may change a single bit of
+ * the gradient, so the end-to-end tests compare with the dynamic tape exactly,
+ * in both engines.
  */
 
 /** Records dot(x[row .. row + data.length - 1], data) into `program`. */
@@ -68,89 +68,8 @@ describe("a compiled program's constants", () => {
   })
 })
 
-/** A layer of `rows` units over inputs 0 .. 3 rows - 1: dot(row j, data), then add(., bias) with `bias(j)` as operand. */
-function layer(rows: number, bias: (j: number) => number, starts = (j: number) => 3 * j): Program {
-  const program = new Program()
-  for (let j = 0; j < rows; j++) {
-    recordDot(program, starts(j), [0.5, 2, -1])
-    program.operand(bias(j), 0)
-    program.operand(-1, 1)
-    program.end(BINARY.add)
-  }
-  return program
-}
-
-const groupsOf = (program: Program, inputs: number) => {
-  const { of, members } = groupsOfRuns(program, runsOfNodes(program), inputs)
-  return { of: Array.from(of), members: Array.from(members) }
-}
-
-describe('groups of dots computed side by side', () => {
-  it('are four dots of rows that follow one another, times the same constants, with other ops between', () => {
-    // 5 units over inputs 0..14 and biases 15..19: one group of four, and a fifth dot alone.
-    expect(
-      groupsOf(
-        layer(5, (j) => 15 + j),
-        20,
-      ),
-    ).toEqual({
-      of: [0, -1, LATER, -1, LATER, -1, LATER, -1, -1, -1],
-      members: [0, 2, 4, 6],
-    })
-  })
-
-  /** Biases at inputs 15.., except that the second unit's add reads `input`. */
-  const readingAt = (input: number) => (j: number) => (j === 1 ? input : 15 + j)
-  const bias = (j: number) => 15 + j
-
-  it('are not formed when an op between the dots reads a row, rows overlap or are out of order, or there are only three', () => {
-    // The rows of a group starting at the first dot would be inputs 0..11: reading 7, or
-    // either end, 0 or 11, between its dots stops it; reading 12 (the fifth row) does not.
-    // Reading 0 leaves the next four dots (rows 3..14) free to form a group.
-    expect(groupsOf(layer(5, readingAt(7)), 20).members).toEqual([])
-    expect(groupsOf(layer(5, readingAt(0)), 20).members).toEqual([2, 4, 6, 8])
-    expect(groupsOf(layer(5, readingAt(11)), 20).members).toEqual([])
-    expect(groupsOf(layer(5, readingAt(12)), 20).members).toEqual([0, 2, 4, 6])
-    const overlapping = (j: number) => 2 * j
-    const descending = (j: number) => 9 - 3 * j
-    expect(groupsOf(layer(4, bias, overlapping), 20).members).toEqual([])
-    expect(groupsOf(layer(4, bias, descending), 20).members).toEqual([])
-    expect(groupsOf(layer(3, bias), 20).members).toEqual([])
-  })
-
-  it('are not formed across a sum or another dot, whatever they read', () => {
-    for (const between of [SUM, DOT]) {
-      const program = new Program()
-      for (let j = 0; j < 4; j++) {
-        recordDot(program, 3 * j, [0.5, 2, -1])
-        if (j === 1) {
-          program.operand(15, 0)
-          program.operand(16, 0)
-          program.end(between)
-        }
-      }
-      expect(groupsOf(program, 20).members).toEqual([])
-    }
-  })
-
-  it('are not formed over different constants or lengths, or over rows that reach the dots themselves', () => {
-    const mixed = new Program()
-    for (let j = 0; j < 4; j++) recordDot(mixed, 3 * j, j === 2 ? [0.5, 2, 1] : [0.5, 2, -1])
-    expect(groupsOf(mixed, 12).members).toEqual([])
-    const short = new Program()
-    for (let j = 0; j < 4; j++) recordDot(short, 3 * j, j === 3 ? [0.5, 2] : [0.5, 2, -1])
-    expect(groupsOf(short, 12).members).toEqual([])
-    // With 10 inputs, the fourth row would be nodes 9..11, and node 10 is the first dot's own value.
-    const reaching = new Program()
-    for (let j = 0; j < 4; j++) recordDot(reaching, 3 * j, [0.5, 2, -1])
-    expect(groupsOf(reaching, 10).members).toEqual([])
-    expect(groupsOf(reaching, 12).members).toEqual([0, 1, 2, 3])
-  })
-})
-
 /**
- * A layer of six units (one group of four and two dots alone) over three
- * examples, with relu so that some units' adjoints are exactly 0 at some
+ * A layer of six units over three examples, with relu so that some units' adjoints are exactly 0 at some
  * points, a zero in the data, and `between` run between the units.
  */
 const network =
@@ -177,10 +96,15 @@ const network =
 describe('a compiled layer equals the dynamic gradient bit for bit', () => {
   const point = (seed: number) =>
     Array.from({ length: 30 }, (_, i) => Math.sin(seed * 7.3 + i * 1.9) * (i < 24 ? 1 : 0.5))
-  for (const between of ['nothing', 'reads a weight'] as const) {
-    it(`with ${between} between the dots, at points where some units are off`, () => {
+  for (const [between, mode] of [
+    ['nothing', 'generated'],
+    ['reads a weight', 'generated'],
+    ['nothing', 'interpreter'],
+    ['reads a weight', 'interpreter'],
+  ] as const) {
+    it(`${mode}: with ${between} between the dots, at points where some units are off`, () => {
       const f = network(between)
-      const compiled = reverse.compile(f, point(0))
+      const compiled = reverse.compile(f, point(0), { mode })
       let off = 0
       for (let seed = 1; seed <= 12; seed++) {
         const x = point(seed)
@@ -197,7 +121,7 @@ describe('a compiled layer equals the dynamic gradient bit for bit', () => {
   }
 })
 
-describe('exact zeros are strong in a group of dots', () => {
+describe('exact zeros are strong in a layer of dots', () => {
   // Four units times one example, each scaled by its own constant: the scale is the
   // adjoint of the unit's dot. A 0 scale with an infinite datum, or an infinite scale
   // with a 0 datum, must add nothing (0 * Infinity would be NaN), in the four-row loop
@@ -233,6 +157,7 @@ describe('exact zeros are strong in a group of dots', () => {
     it(name, () => {
       const expected = reverse.gradient(f, x)
       expect(reverse.compile(f, x).gradient(x)).toEqual(expected)
+      expect(reverse.compile(f, x, { mode: 'interpreter' }).gradient(x)).toEqual(expected)
       expect(Array.from(expected).some(Number.isNaN)).toBe(false)
     })
   }
