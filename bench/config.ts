@@ -51,16 +51,12 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     memorySizes: powersOf4(16, 16384),
     stepsPerDecade: 4,
     targets: {
-      flatSizes: [100, 1000, 10000, 100000],
       at: 2000,
-      network: { inputs: 64, hidden: 256, batch: 64 },
+      network: { inputs: 16, hidden: 64, batch: 32 },
+      peerNetwork: { inputs: 64, hidden: 256, batch: 64 },
       note: null,
-      // Five fresh processes per method and workload: a process's JIT settles
-      // in one of two modes for some cases (plain Ackley at n = 2,000: about
-      // 24 us or 40-130 us, each in about half of the processes checked;
-      // bench/NOTES.md), and five give each mode a chance to show. The report
-      // lists each process's median, and a target must be met both by the
-      // pooled medians and between each side's fastest process.
+      // Five fresh processes per method and workload, in alternating order: a
+      // target is the median of five ratios, each of two processes of one round.
       rounds: 5,
     },
   },
@@ -75,10 +71,10 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     memorySizes: powersOf8(64, 4096),
     stepsPerDecade: 2,
     targets: {
-      flatSizes: [100, 1000, 10000],
       at: 2000,
-      network: { inputs: 16, hidden: 64, batch: 16 },
-      note: 'quick run: n stops at 10,000 (the full run goes to 100,000), and the network is 16 -> 64 tanh -> 1 with batch 16, not the 64 -> 256, batch 64 of the targets',
+      network: { inputs: 16, hidden: 64, batch: 32 },
+      peerNetwork: { inputs: 16, hidden: 64, batch: 32 },
+      note: 'quick run: the peers are timed on the 16 -> 64 tanh -> 1 network with batch 32, not the 64 -> 256, batch 64 of their targets, and each case runs in 2 rounds, not 5',
       rounds: 2,
     },
   },
@@ -95,10 +91,10 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     memorySizes: [16, 64],
     stepsPerDecade: 1,
     targets: {
-      flatSizes: [100, 1000],
       at: 2000,
       network: { inputs: 8, hidden: 16, batch: 8 },
-      note: 'smoke run: n stops at 1,000 (the full run goes to 100,000), and the network is 8 -> 16 tanh -> 1 with batch 8, not the 64 -> 256, batch 64 of the targets',
+      peerNetwork: { inputs: 8, hidden: 16, batch: 8 },
+      note: 'smoke run: the network is 8 -> 16 tanh -> 1 with batch 8, not the 16 -> 64, batch 32 (and 64 -> 256, batch 64 for the peers) of the targets, and each case runs in one round',
       rounds: 1,
     },
   },

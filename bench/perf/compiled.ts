@@ -18,91 +18,22 @@ import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { type Ops, reverse, type ScalarFn } from '../../src/index.js'
 import { handwrittenGradient, handwrittenLoss } from '../peers/handwritten.js'
+import {
+  ackleyHand,
+  ackleyLoop,
+  ackleyNative,
+  rosenbrockHand,
+  rosenbrockLoop,
+  rosenbrockNative,
+} from '../workloads/loops.js'
 import type { NetworkData } from '../workloads/network.js'
 import { argument, fmt, median, timePerCall } from './measure.js'
 
 const n = Number(argument('n', '2000'))
-const PI2 = 2 * Math.PI
 
 function point(size: number, seed: number): Float64Array {
   return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * (i + 1) * 1.618) * 1.5)
 }
-
-const ackley = <T>(m: Ops<T>, x: readonly T[]): T => {
-  let squares: T | number = 0
-  let waves: T | number = 0
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i] as T
-    squares = m.add(squares, m.mul(xi, xi))
-    waves = m.add(waves, m.cos(m.mul(PI2, xi)))
-  }
-  const bowl = m.mul(-20, m.exp(m.mul(-0.2, m.sqrt(m.div(squares, x.length)))))
-  return m.add(m.sub(bowl, m.exp(m.div(waves, x.length))), 20 + Math.E)
-}
-
-function ackleyNative(x: Float64Array): number {
-  let squares = 0
-  let waves = 0
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i] as number
-    squares += xi * xi
-    waves += Math.cos(PI2 * xi)
-  }
-  const r = Math.sqrt(squares / x.length)
-  return -20 * Math.exp(-0.2 * r) - Math.exp(waves / x.length) + 20 + Math.E
-}
-
-function ackleyHand(x: Float64Array): Float64Array {
-  const len = x.length
-  let squares = 0
-  let waves = 0
-  for (let i = 0; i < len; i++) {
-    const xi = x[i] as number
-    squares += xi * xi
-    waves += Math.cos(PI2 * xi)
-  }
-  const r = Math.sqrt(squares / len)
-  const a = r === 0 ? 0 : (4 * Math.exp(-0.2 * r)) / (len * r)
-  const b = (Math.exp(waves / len) * PI2) / len
-  const g = new Float64Array(len)
-  for (let i = 0; i < len; i++) {
-    const xi = x[i] as number
-    g[i] = a * xi + b * Math.sin(PI2 * xi)
-  }
-  return g
-}
-
-const rosenbrock = <T>(m: Ops<T>, x: readonly T[]): T => {
-  let total: T | number = 0
-  for (let i = 0; i + 1 < x.length; i++) {
-    const a = x[i] as T
-    const b = x[i + 1] as T
-    total = m.add(total, m.add(m.mul(100, m.square(m.sub(b, m.mul(a, a)))), m.square(m.sub(1, a))))
-  }
-  return total as T
-}
-
-function rosenbrockNative(x: Float64Array): number {
-  let total = 0
-  for (let i = 0; i + 1 < x.length; i++) {
-    const a = x[i] as number
-    const d = (x[i + 1] as number) - a * a
-    total += 100 * d * d + (1 - a) * (1 - a)
-  }
-  return total
-}
-
-function rosenbrockHand(x: Float64Array): Float64Array {
-  const g = new Float64Array(x.length)
-  for (let i = 0; i + 1 < x.length; i++) {
-    const a = x[i] as number
-    const d = (x[i + 1] as number) - a * a
-    g[i] = (g[i] as number) - 400 * a * d - 2 * (1 - a)
-    g[i + 1] = (g[i + 1] as number) + 200 * d
-  }
-  return g
-}
-
 /* A 16-64-1 tanh network, squared error summed over a batch of 32. */
 const IN = 16
 const HIDDEN = 64
@@ -150,9 +81,9 @@ interface Workload {
 }
 
 const workloads: Record<string, () => Workload> = {
-  ackley: () => ({ f: ackley, native: ackleyNative, hand: ackleyHand, x: point(n, 1) }),
+  ackley: () => ({ f: ackleyLoop, native: ackleyNative, hand: ackleyHand, x: point(n, 1) }),
   rosenbrock: () => ({
-    f: rosenbrock,
+    f: rosenbrockLoop,
     native: rosenbrockNative,
     hand: rosenbrockHand,
     x: point(n, 2),

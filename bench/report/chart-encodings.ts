@@ -17,7 +17,10 @@ export const PALETTE: Readonly<Record<Method, string>> = {
   'tfjs-cpu': '#ff7f0e',
   'tfjs-wasm': '#9467bd',
   plain: '#17becf',
+  native: '#bcbd22',
   compiled: '#8c564b',
+  interpreter: '#e377c2',
+  compile: '#393b79',
 }
 export const STRATEGIES: readonly Method[] = ['reverse', 'forward', 'numeric']
 export const PEERS: readonly Method[] = ['reverse', 'handwritten', 'tfjs-cpu', 'tfjs-wasm']

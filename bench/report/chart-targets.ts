@@ -4,10 +4,9 @@ import type { Measured } from './quote.js'
 
 /*
  * The timed targets on one log axis: each measured ratio (a dot coloured by
- * the verdict, with a rule over its spread), the ratio of each side's
- * fastest process (an open circle, when there were several rounds) and its
- * target (a black tick). Targets in other units (bytes, errors, counts,
- * percent) are in the report's table and sentences.
+ * the verdict, with a rule over its spread) and its target (a black tick).
+ * Targets in other units (seconds, bytes, errors, counts) are in the
+ * report's table and sentences.
  */
 export function targetChart(r: Measured): TopLevelSpec {
   const rows = (r.targets ?? [])
@@ -15,7 +14,6 @@ export function targetChart(r: Measured): TopLevelSpec {
     .map((t) => ({
       target: `${t.id}: ${t.comparison} ${t.target}x`,
       measured: t.measured,
-      fastest: t.fastest ?? null,
       low: t.low,
       high: t.high,
       goal: t.target,
@@ -44,12 +42,6 @@ export function targetChart(r: Measured): TopLevelSpec {
       {
         mark: { type: 'tick', color: 'black', thickness: 2 },
         encoding: { y, x: { ...x, field: 'goal' } },
-      },
-      {
-        // Each side's fastest process (several rounds only): an open circle.
-        transform: [{ filter: 'datum.fastest !== null' }],
-        mark: { type: 'point', filled: false, size: 60, color: 'black' },
-        encoding: { y, x: { ...x, field: 'fastest' } },
       },
       {
         mark: { type: 'point', filled: true, size: 60 },

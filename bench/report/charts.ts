@@ -31,7 +31,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
   const acc = r.accuracy[0]
   return {
     targets: [
-      "Performance targets: measured ratio (dot; rule: spread), each side's fastest process (open circle) vs target (black tick), log scale",
+      'Performance targets: measured ratio (dot; rule: spread over the rounds) vs target (black tick), log scale',
       targetChart(r),
     ],
     gradient: [

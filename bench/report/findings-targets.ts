@@ -1,12 +1,10 @@
-import { meets } from '../targets/judge.js'
 import { formatAgainst, formatValue } from './format.js'
 import { type Measured, Sentence } from './quote.js'
 import type { Finding, TargetCase } from './schema.js'
 
 /*
- * One sentence per performance target: what was measured, its spread, the
- * same ratio from each side's fastest process when there were several
- * rounds, the target, and the verdict, "met" or "not met (measured X,
+ * One sentence per performance target: what was measured, its spread over
+ * the rounds, the target, and the verdict, "met" or "not met (measured X,
  * target Y)". A target that could not be measured says so, with the reason.
  */
 
@@ -19,14 +17,10 @@ export function targetFindings(r: Measured): Finding[] {
       return s.finding('targets', `${t.title}: not measured (${t.reason}); target ${target}.`)
     }
     const measured = s.number(t.unit, `${at}.measured`)
-    const fastest = t.fastest ?? null
-    const parts = [
-      ...(t.low !== null && t.high !== null
-        ? [`spread ${s.number(t.unit, `${at}.low`)} to ${s.number(t.unit, `${at}.high`)}`]
-        : []),
-      ...(fastest !== null ? [`${FASTEST} ${s.number(t.unit, `${at}.fastest`)}`] : []),
-    ]
-    const spread = parts.length > 0 ? ` (${parts.join('; ')})` : ''
+    const spread =
+      t.low !== null && t.high !== null
+        ? ` (spread ${s.number(t.unit, `${at}.low`)} to ${s.number(t.unit, `${at}.high`)})`
+        : ''
     return s.finding(
       'targets',
       `${t.title}: ${measured}${spread}${detail(r, t.id, s)}; target ${target}: ${verdictText(t)}.`,
@@ -34,20 +28,10 @@ export function targetFindings(r: Measured): Finding[] {
   })
 }
 
-/** How the sentences name `fastest`. */
-export const FASTEST = "each side's fastest process"
-
-/**
- * "met", or "not met" with the number that missed: the pooled ratio if it
- * did, else the fastest processes' (see bench/targets/judge.ts).
- */
+/** "met", or "not met" with the number that missed. */
 export function verdictText(t: TargetCase): string {
   if (t.verdict !== 'not met' || t.measured === null) return t.verdict
-  const missed =
-    meets(t, t.measured) && t.fastest !== undefined && t.fastest !== null
-      ? `${FASTEST} ${formatAgainst(t.unit, t.fastest, t.target)}`
-      : `measured ${formatAgainst(t.unit, t.measured, t.target)}`
-  return `not met (${missed}, target ${formatValue(t.unit, t.target)})`
+  return `not met (measured ${formatAgainst(t.unit, t.measured, t.target)}, target ${formatValue(t.unit, t.target)})`
 }
 
 /** The raw numbers behind the targets that are not times. */

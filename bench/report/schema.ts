@@ -8,11 +8,16 @@ export type Mode = 'smoke' | 'quick' | 'full'
 export type Strategy = 'forward' | 'reverse' | 'numeric'
 export type Peer = 'handwritten' | 'tfjs-cpu' | 'tfjs-wasm'
 /**
- * 'plain' evaluates f on plain numbers (no derivative); 'compiled' is
- * `reverse.compile(f, x0)` replayed by `.gradient(x)`. Both are timed only
- * for the performance targets.
+ * 'plain' evaluates f with gradlab's checked `plain` ops; 'native' is the
+ * same function written in plain JavaScript arithmetic, what a user runs
+ * without gradlab; 'compiled' is `reverse.compile(f, x0)` replayed by
+ * `.gradient(x)` (generated code where it can be made), 'interpreter' the
+ * same in `{ mode: 'interpreter' }`; 'compile' is the time of the first
+ * `reverse.compile` in a fresh process (one sample per process). All but
+ * 'plain' are timed only for the performance targets; 'handwritten' is a
+ * gradient written by hand.
  */
-export type Method = Strategy | Peer | 'plain' | 'compiled'
+export type Method = Strategy | Peer | 'plain' | 'native' | 'compiled' | 'interpreter' | 'compile'
 export type Status = 'measured' | 'skipped' | 'failed'
 
 export interface Timing {
@@ -26,19 +31,10 @@ export interface Timing {
   readonly samples: readonly number[]
   /**
    * For a target case timed in several rounds: the median of each round's
-   * process, in round order, before their samples were pooled. A process's
-   * JIT can settle in a slower mode than another's; these show it.
+   * process, in round order, before their samples were pooled. A target's
+   * ratio pairs the two sides' processes round by round.
    */
   readonly processes?: readonly number[]
-  /**
-   * Seconds for a fixed CPU-bound loop timed just before and just after the
-   * samples (their mean; `probe` in bench/run/measure.ts): how fast the
-   * machine ran while this case was timed. Absent from results written
-   * before it was kept.
-   */
-  readonly probe?: number
-  /** For a target case timed in several rounds: each round's `probe`, in round order. */
-  readonly probes?: readonly number[]
 }
 
 export interface Verification {
@@ -161,7 +157,11 @@ export interface Meta {
   readonly wallSeconds: number
 }
 
-/** One timed ratio of a target: timings[numerator].median / (scale * timings[denominator].median). */
+/**
+ * One timed ratio of a target: timings[numerator] over scale times
+ * timings[denominator], round by round (see bench/targets/judge.ts); a
+ * target of one timed value (a cold compile) has denominator -1.
+ */
 export interface TargetPair {
   readonly n: number
   readonly numerator: number
@@ -184,14 +184,6 @@ export interface TargetCase {
   readonly measured: number | null
   readonly low: number | null
   readonly high: number | null
-  /**
-   * The same ratio (or, for flatness, the same deviation) from each side's
-   * fastest process, the smallest of its rounds' medians; null when a side
-   * ran in one round or the target is not a time ratio. Absent from results
-   * written before it was kept. A target is met only if `measured` and this
-   * both meet it (see bench/targets/judge.ts).
-   */
-  readonly fastest?: number | null
   readonly verdict: 'met' | 'not met' | 'not measured'
   readonly reason: string | null
   /** How `measured` is computed, in words. */

@@ -61,24 +61,11 @@ function notRunTable(r: Measured): Table {
   }
 }
 
-/**
- * Every performance target: measured value, spread, the same from each
- * side's fastest process (when there were several rounds), target and
- * verdict.
- */
+/** Every performance target: measured value, spread over the rounds, target and verdict. */
 function targetTable(r: Measured): Table {
   return {
-    title: "Performance targets: measured, spread, each side's fastest process, target and verdict",
-    header: [
-      'group',
-      'target',
-      'measured',
-      'spread',
-      'fastest processes',
-      'goal',
-      'verdict',
-      'how',
-    ],
+    title: 'Performance targets: measured, spread, target and verdict',
+    header: ['group', 'target', 'measured', 'spread', 'goal', 'verdict', 'how'],
     rows: (r.targets ?? []).map((t) => [
       t.group,
       t.title,
@@ -88,9 +75,6 @@ function targetTable(r: Measured): Table {
       t.low === null || t.high === null
         ? '—'
         : `${formatValue(t.unit, t.low)}–${formatValue(t.unit, t.high)}`,
-      t.fastest === undefined || t.fastest === null
-        ? '—'
-        : formatAgainst(t.unit, t.fastest, t.target),
       `${t.comparison} ${formatValue(t.unit, t.target)}`,
       t.verdict,
       t.formula,
@@ -100,10 +84,8 @@ function targetTable(r: Measured): Table {
 
 /**
  * The target cases timed in several rounds, each round's process on its
- * own: the largest over the smallest shows a process whose JIT settled in
- * a slower mode (plain Ackley's two modes are the known case), which the
- * pooled median and quartiles above can only hint at. Absent when every
- * case ran in one round.
+ * own (a target's ratio pairs them round by round), and the largest over
+ * the smallest. Absent when every case ran in one round.
  */
 export function processTable(r: Measured): Table | null {
   return roundTable(
@@ -111,25 +93,6 @@ export function processTable(r: Measured): Table | null {
     "Performance targets: the median of each round's process, and the largest over the smallest",
     (t) => t.processes,
     seconds,
-  )
-}
-
-/**
- * The machine probe of the same processes (a fixed CPU-bound loop timed
- * around each case, bench/run/measure.ts), as a multiple of the fastest
- * probe of the run: a round whose probe is slow ran on a slowed machine,
- * so a slow median beside it is likely the machine's rather than the
- * code's (a fast probe does not prove the reverse; see `probe`). Absent
- * when no case kept its rounds' probes.
- */
-export function probeTable(r: Measured): Table | null {
-  const all = r.timings.flatMap((c) => (c.suite === 'target' ? (c.timing?.probes ?? []) : []))
-  const fastest = Math.min(...all)
-  return roundTable(
-    r,
-    "Performance targets: the machine probe of each round's process, over the run's fastest probe",
-    (t) => t.probes,
-    (v) => formatValue('ratio', v / fastest),
   )
 }
 
@@ -182,9 +145,8 @@ export function tables(r: Measured): Table[] {
       ),
     )
   }
-  for (const perRound of [processTable(r), probeTable(r)]) {
-    if (perRound !== null) out.push(perRound)
-  }
+  const perRound = processTable(r)
+  if (perRound !== null) out.push(perRound)
   for (const workload of Object.keys(scalarWorkloads) as ScalarWorkloadName[]) {
     const w = scalarWorkloads[workload]
     out.push(

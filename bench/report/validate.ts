@@ -55,7 +55,10 @@ const method = oneOf(
   'tfjs-cpu',
   'tfjs-wasm',
   'plain',
+  'native',
   'compiled',
+  'interpreter',
+  'compile',
 )
 const unit = oneOf('seconds', 'ratio', 'count', 'bytes', 'error', 'step', 'percent')
 const strategy = oneOf('forward', 'reverse', 'numeric')
@@ -95,8 +98,6 @@ const results = object({
           max: num,
           samples: array(num),
           processes: optional(array(num)),
-          probe: optional(num),
-          probes: optional(array(num)),
         }),
       ),
     }),
@@ -147,7 +148,6 @@ const results = object({
       measured: nullable(num),
       low: nullable(num),
       high: nullable(num),
-      fastest: optional(nullable(num)),
       verdict: oneOf('met', 'not met', 'not measured'),
       reason: nullable(str),
       formula: str,

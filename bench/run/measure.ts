@@ -3,16 +3,12 @@ import type { TimeSettings } from './protocol.js'
 
 let sink: unknown
 
-/**
- * Times `call` with one benny suite; returns seconds per call over its
- * samples, and the machine probe's time just before and just after them.
- */
+/** Times `call` with one benny suite; returns seconds per call over its samples. */
 export async function timeCall(
   name: string,
   call: () => unknown,
   s: TimeSettings,
 ): Promise<Timing> {
-  const before = probe()
   // Loaded here, not at the top: benny (with benchmark.js and lodash) takes
   // half a second to load, which the memory workers need not pay.
   const { default: b } = await import('benny')
@@ -37,40 +33,7 @@ export async function timeCall(
   if (result === undefined || result.samples === 0) {
     throw new Error(`timeCall(${name}): benny returned no samples.`)
   }
-  const after = probe()
-  return { ...summarize(result.details.sampleResults), probe: (before + after) / 2 }
-}
-
-const PROBE = new Float64Array(1 << 16).map((_, i) => Math.sin(i))
-
-/** One pass of the probe: a strided multiply-add over PROBE's 512 KiB. */
-function probePass(): number {
-  let total = 0
-  for (let i = 0; i < PROBE.length; i++) {
-    total += (PROBE[i] as number) * (PROBE[(i * 7) & 0xffff] as number)
-  }
-  return total
-}
-
-/**
- * Seconds for a fixed CPU-bound loop (40 passes of `probePass`; the median
- * of five, after 40 passes that let V8 optimize it): the same work in every
- * process, so its time says how fast the machine ran then. A gradient run
- * on the machine's other core slowed it 1.6x; a compute-only loop there
- * only up to 1.2x, though that loop slowed the dot network's gradient 1.6x
- * (bench/NOTES.md). So a slow probe means a slowed machine, and a fast one
- * does not rule it out.
- */
-export function probe(): number {
-  const times: number[] = []
-  for (let rep = 0; rep < 6; rep++) {
-    const started = performance.now()
-    let total = 0
-    for (let pass = 0; pass < 40; pass++) total += probePass()
-    sink = total
-    if (rep > 0) times.push((performance.now() - started) / 1e3)
-  }
-  return times.sort((a, b) => a - b)[2] as number
+  return summarize(result.details.sampleResults)
 }
 
 export function summarize(samples: readonly number[]): Timing {

@@ -25,8 +25,13 @@ export const TOLERANCE: Readonly<Record<Method, number>> = {
   'tfjs-wasm': 1e-4,
   // The value f(plain, x), against reverse mode's value: the same ops on the same numbers.
   plain: 1e-12,
+  // The same function in plain JavaScript arithmetic: the same operations, rounded in the same
+  // order where it is written alike, else a few ulps apart.
+  native: 1e-12,
   // The replay recomputes reverse mode's partials from the same op table.
   compiled: 1e-12,
+  interpreter: 1e-12,
+  compile: 1e-12,
 }
 
 export const METHOD_LABEL: Readonly<Record<Method, string>> = {
@@ -36,8 +41,11 @@ export const METHOD_LABEL: Readonly<Record<Method, string>> = {
   handwritten: 'hand-written Float64Array backprop',
   'tfjs-cpu': 'TensorFlow.js (cpu)',
   'tfjs-wasm': 'TensorFlow.js (wasm)',
-  plain: 'plain evaluation',
+  plain: 'plain evaluation (gradlab plain ops)',
+  native: 'native f (plain JavaScript)',
   compiled: 'compiled gradient',
+  interpreter: 'compiled gradient, interpreter',
+  compile: 'cold reverse.compile',
 }
 
 export function isStrategy(method: Method): method is Strategy {

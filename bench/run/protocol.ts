@@ -59,7 +59,8 @@ export interface TargetTask {
   readonly kind: 'target'
   readonly method: Method
   readonly series: readonly TargetSeries[]
-  readonly network: NetworkShape
+  /** The networks a 'network' workload is built at: the one whose parameter count is n. */
+  readonly networks: readonly NetworkShape[]
   /** The reference for each series and size. */
   readonly references: readonly (readonly number[][])[]
   readonly settings: TimeSettings

@@ -22,7 +22,7 @@ import { targetProblem } from './plan.js'
  * and the ops of one plain evaluation as countingOps counts them.
  */
 function tape(workload: 'rosenbrock' | 'network', n: number, shape: NetworkShape) {
-  const { f, x } = targetProblem(workload, n, shape)
+  const { f, x } = targetProblem(workload, n, [shape])
   const counter = { ops: 0 }
   f(countingOps(plain, counter), Array.from(x))
   reverse.gradient(f, x)
@@ -47,7 +47,7 @@ const ELEMENTARY: readonly [string, UnivariateFn, number][] = [
 /** Richardson-extrapolated differences against reverse mode: gradients, then derivatives. */
 function richardson(small: number, shape: NetworkShape): TargetChecks['richardson'] {
   const gradients = (['ackley', 'network'] as const).map((workload) => {
-    const { f, x } = targetProblem(workload, small, shape)
+    const { f, x } = targetProblem(workload, small, [shape])
     const exact = reverse.gradient(f, x)
     const estimate = numeric.gradient(f, x, { scheme: 'richardson' })
     const title = workload === 'ackley' ? 'Ackley gradient' : 'tanh network gradient'
@@ -63,7 +63,7 @@ function richardson(small: number, shape: NetworkShape): TargetChecks['richardso
 
 /** Calls of f and ops counted during one central-difference gradient, and the ops of one plain evaluation. */
 function evaluations(n: number): TargetChecks['evaluations'][number] {
-  const { f, x } = targetProblem('ackley', n, { inputs: 1, hidden: 1, batch: 1 })
+  const { f, x } = targetProblem('ackley', n, [])
   const plainCount = { ops: 0 }
   f(countingOps(plain, plainCount), Array.from(x))
   const counter = { ops: 0 }

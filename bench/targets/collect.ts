@@ -2,7 +2,6 @@ import type { Plan } from '../config.js'
 import type { TargetCase, TargetChecks, TimedCase, Timing } from '../report/schema.js'
 import { summarize } from '../run/measure.js'
 import { describeTask, runInWorker } from '../run/pool.js'
-import { parameterCount } from '../workloads/network.js'
 import { targetReference } from './calls.js'
 import { targetChecks } from './checks.js'
 import { evaluateTargets } from './evaluate.js'
@@ -10,8 +9,8 @@ import { targetJobs } from './plan.js'
 
 /**
  * Runs the performance targets' timed cases, one fresh process per method
- * and workload, `rounds` times over, then their non-timed checks in this
- * process, and judges every target. Each timed case, its samples pooled
+ * and workload, `rounds` times over (in alternate order), then their
+ * non-timed checks in this process, and judges every target. Each timed case, its samples pooled
  * over the rounds, is reported through `onTimed`, which adds it to the
  * results' timings.
  */
@@ -22,17 +21,19 @@ export async function collectTargets(
   failures: string[],
 ): Promise<{ checks: TargetChecks; judge: (timings: readonly TimedCase[]) => TargetCase[] }> {
   const sizes = plan.targets
-  const networkSize = parameterCount(sizes.network)
-  const jobs = targetJobs(sizes, networkSize)
+  const networks = [sizes.network, sizes.peerNetwork]
+  const jobs = targetJobs(sizes)
   const rounds = new Map<string, TimedCase[]>()
   for (let round = 1; round <= sizes.rounds; round++) {
-    for (const [k, job] of jobs.entries()) {
+    // The sides of every ratio alternate: the jobs run in one order, then in the other.
+    const order = round % 2 === 1 ? jobs : [...jobs].reverse()
+    for (const [k, job] of order.entries()) {
       const task = {
         kind: 'target' as const,
         ...job,
-        network: sizes.network,
+        networks,
         references: job.series.map(({ workload, sizes: ns }) =>
-          ns.map((n) => targetReference(workload, job.method, n, sizes.network)),
+          ns.map((n) => targetReference(workload, job.method, n, networks)),
         ),
         settings: plan.settings,
       }
@@ -51,15 +52,15 @@ export async function collectTargets(
   const checks = targetChecks(sizes.at, sizes.network, sizes.note, sizes.rounds)
   return {
     checks,
-    judge: (timings) => evaluateTargets(timings, checks, sizes, networkSize),
+    judge: (timings) => evaluateTargets(timings, checks, sizes),
   }
 }
 
 /**
  * One case from its rounds: the samples of all rounds together, with each
- * round's median kept (`processes`) and its machine probe (`probes`) when
- * there were several, or the first round that did not time it (with its
- * reason), so that a case is timed only if every round timed it.
+ * round's median kept (`processes`) when there were several, or the first
+ * round that did not time it (with its reason), so that a case is timed
+ * only if every round timed it.
  */
 export function pooled(cases: readonly TimedCase[]): TimedCase {
   const first = cases[0] as TimedCase
@@ -70,14 +71,12 @@ export function pooled(cases: readonly TimedCase[]): TimedCase {
   )
   const timings = cases.map((c) => c.timing as Timing)
   if (cases.length === 1) return { ...first, verification: worst.verification, timing: timings[0] }
-  const probes = timings.map((t) => t.probe)
   return {
     ...first,
     verification: worst.verification,
     timing: {
       ...summarize(timings.flatMap((t) => t.samples)),
       processes: timings.map((t) => t.median),
-      ...(probes.every((p) => p !== undefined) ? { probes } : {}),
     },
   }
 }

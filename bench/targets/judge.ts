@@ -2,28 +2,20 @@ import type { Method, TargetCase, TargetPair, TimedCase } from '../report/schema
 import type { TargetWorkload } from './plan.js'
 
 /*
- * How a target is judged from the measurements. A timed ratio is the
- * quotient of two medians, each from its own process; its spread runs from
- * the quotient of the first quartile of the numerator and the third of the
- * denominator to the reverse (the two processes' samples are not paired).
- *
- * When each side ran in several rounds (one fresh process per round), the
- * same ratio is also taken between each side's fastest process, the
- * smallest of its rounds' medians (`fastest`), and a target is met only if
- * both ratios meet it. A process's JIT can settle in a faster or a slower
- * mode for its whole life (plain Ackley is the known case), and the pooled
- * median follows whichever mode most of a run's processes caught; a verdict
- * that held against one mode and not the other would turn on luck, so it
- * must hold against both.
+ * How a target is judged from the measurements. Every target case ran once
+ * per round, each time in a fresh process, the two sides of a ratio in the
+ * same round (the rounds alternate the order of the processes). A timed
+ * ratio is taken round by round, one side's median over the other's, and
+ * the target's value is the median of those ratios; its spread runs from
+ * the smallest to the largest. With one round, the ratio is of the two
+ * medians, and its spread from the first quartile of one side over the
+ * third of the other, and the reverse.
  *
  * A target whose cases were not all measured is 'not measured', with the
  * reason, never dropped.
  */
 
-export type Verdict = Pick<
-  TargetCase,
-  'measured' | 'low' | 'high' | 'fastest' | 'verdict' | 'reason' | 'pairs'
->
+export type Verdict = Pick<TargetCase, 'measured' | 'low' | 'high' | 'verdict' | 'reason' | 'pairs'>
 export type Spec = Omit<TargetCase, keyof Verdict>
 
 /** Whether a value is on the target's side of it. */
@@ -35,16 +27,11 @@ export const judge = (
   measured: number,
   low: number | null,
   high: number | null,
-  fastest: number | null = null,
 ) => ({
   measured,
   low,
   high,
-  fastest,
-  verdict:
-    meets(spec, measured) && (fastest === null || meets(spec, fastest))
-      ? ('met' as const)
-      : ('not met' as const),
+  verdict: meets(spec, measured) ? ('met' as const) : ('not met' as const),
   reason: null,
 })
 
@@ -52,11 +39,25 @@ export const notMeasured = (reason: string, pairs: TargetPair[] = []): Verdict =
   measured: null,
   low: null,
   high: null,
-  fastest: null,
   verdict: 'not measured',
   reason,
   pairs,
 })
+
+/**
+ * A pair's ratio in each round: numerator / (scale x denominator), each
+ * side's median in that round's process; null when either side ran in one
+ * round only, or their rounds differ in number. A pair with no denominator
+ * (-1) gives the numerator's rounds themselves.
+ */
+export function roundRatios(timings: readonly TimedCase[], p: TargetPair): number[] | null {
+  const a = timings[p.numerator]?.timing?.processes
+  if (a === undefined || a.length < 2) return null
+  if (p.denominator < 0) return [...a]
+  const b = timings[p.denominator]?.timing?.processes
+  if (b === undefined || b.length !== a.length) return null
+  return a.map((v, r) => v / (p.scale * (b[r] as number)))
+}
 
 /** Ratios of timed cases, looked up among the results' timings. */
 export function timedRatios(timings: readonly TimedCase[]) {
@@ -68,75 +69,51 @@ export function timedRatios(timings: readonly TimedCase[]) {
   const pair = (
     n: number,
     num: [TargetWorkload, Method],
-    den: [TargetWorkload, Method],
+    den: [TargetWorkload, Method] | null,
     scale = 1,
-  ): TargetPair => ({ n, numerator: find(...num, n), denominator: find(...den, n), scale })
+  ): TargetPair => ({
+    n,
+    numerator: find(...num, n),
+    denominator: den === null ? -1 : find(...den, n),
+    scale,
+  })
   const missing = (p: TargetPair) => {
-    for (const i of [p.numerator, p.denominator]) {
+    for (const i of p.denominator < 0 ? [p.numerator] : [p.numerator, p.denominator]) {
       const c = timings[i]
       if (c === undefined) return 'a case it needs was not run'
       if (timing(i) === null) return `${c.workload} ${c.method} n = ${c.n}: ${c.reason ?? c.status}`
     }
     return null
   }
-  const value = (p: TargetPair, q: 'median' | 'p25' | 'p75', r: 'median' | 'p25' | 'p75') =>
-    (timing(p.numerator)?.[q] as number) / (p.scale * (timing(p.denominator)?.[r] as number))
-  /** A case's fastest process: the smallest of its rounds' medians; null if it ran in one round. */
-  const best = (i: number) => {
-    const medians = timing(i)?.processes ?? []
-    return medians.length > 1 ? Math.min(...medians) : null
-  }
-  const fastest = (p: TargetPair) => {
-    const [a, b] = [best(p.numerator), best(p.denominator)]
-    return a === null || b === null ? null : a / (p.scale * b)
+  /** One round: the medians' ratio, spread from the quartiles. */
+  const value = (p: TargetPair, q: 'median' | 'p25' | 'p75', r: 'median' | 'p25' | 'p75') => {
+    const top = timing(p.numerator)?.[q] as number
+    return p.denominator < 0 ? top : top / (p.scale * (timing(p.denominator)?.[r] as number))
   }
 
   const ratio = (spec: Spec, p: TargetPair): TargetCase => {
     const why = missing(p)
     if (why !== null) return { ...spec, ...notMeasured(why, [p]) }
-    return {
-      ...spec,
-      ...judge(
-        spec,
-        value(p, 'median', 'median'),
-        value(p, 'p25', 'p75'),
-        value(p, 'p75', 'p25'),
-        fastest(p),
-      ),
-      pairs: [p],
-    }
+    const rounds = roundRatios(timings, p)
+    // One round of a one-sided timing (a cold compile) is one number, with no spread.
+    const verdict =
+      rounds !== null
+        ? judge(spec, middle(rounds), Math.min(...rounds), Math.max(...rounds))
+        : p.denominator < 0
+          ? judge(spec, value(p, 'median', 'median'), null, null)
+          : judge(
+              spec,
+              value(p, 'median', 'median'),
+              value(p, 'p25', 'p75'),
+              value(p, 'p75', 'p25'),
+            )
+    return { ...spec, ...verdict, pairs: [p] }
   }
-  const flat = (spec: Spec, pairs: TargetPair[]): TargetCase => {
-    const why = pairs.map(missing).find((w) => w !== null)
-    if (why !== undefined) return { ...spec, ...notMeasured(why, pairs) }
-    const deviations = spread(pairs.map((p) => value(p, 'median', 'median')))
-    const fastestRatios = pairs.map(fastest)
-    const fastestDeviation = fastestRatios.every((r) => r !== null)
-      ? Math.max(...spread(fastestRatios).map(Math.abs))
-      : null
-    return {
-      ...spec,
-      ...judge(
-        spec,
-        Math.max(...deviations.map(Math.abs)),
-        Math.min(...deviations),
-        Math.max(...deviations),
-        fastestDeviation,
-      ),
-      pairs,
-    }
-  }
-  return { pair, ratio, flat }
-}
-
-/** Each ratio's deviation from their median: r / median - 1. */
-function spread(ratios: readonly number[]): number[] {
-  const center = middle(ratios)
-  return ratios.map((r) => r / center - 1)
+  return { pair, ratio }
 }
 
 /** The median of a few numbers. */
-function middle(xs: readonly number[]): number {
+export function middle(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const k = (s.length - 1) / 2
   return ((s[Math.floor(k)] as number) + (s[Math.ceil(k)] as number)) / 2
