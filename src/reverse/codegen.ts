@@ -497,6 +497,17 @@ class Generator {
         const strides = this.strides(part, t)
         refs.push(this.operand(start + t, r, scope, strides, scope.levels.length))
       }
+      // A sum's or dot's term from a loop's last iteration is read from the arrays where that
+      // loop's node is kept there anyway (the other terms read its other iterations), so that
+      // the terms can make one strided loop.
+      const c = this.program.code[part] as number
+      if (c === SUM || c === DOT) {
+        for (const [t, ref] of refs.entries()) {
+          if (ref.kind === 'final' && this.has(ref.site, IN_ARRAY)) {
+            refs[t] = { kind: 'array', index: ref.index }
+          }
+        }
+      }
       this.refs[part] = refs
     }
   }

@@ -125,6 +125,24 @@ describe('generated code equals the interpreter and the dynamic gradient bit for
       [point(40, 1), point(40, 2)],
     )
   })
+  it("a sum or dot of a loop's values, its last iteration's alone or beside the others", () => {
+    const looped = <T>(m: Ops<T>, x: readonly T[]) => {
+      const ys: T[] = []
+      let acc: T | number = 0
+      for (const xi of x) {
+        acc = m.add(acc, m.mul(xi, xi))
+        ys.push(m.sin(m.mul(xi, acc)))
+      }
+      // The accumulator's last value alone in a sum; every y, the last too, in a dot and a sum;
+      // the last y also read by another op.
+      const last = ys[ys.length - 1] as T
+      return m.add(
+        m.add(m.sum([x[0] as T, acc as T, x[1] as T]), m.dot(ys, [...x].reverse())),
+        m.mul(m.sum(ys), last),
+      )
+    }
+    expectAgreement(looped, [point(30, 1), point(30, 2), point(30, 3)])
+  })
   it('constants that change every iteration, and the special values -0, Infinity and NaN as constants', () => {
     expectAgreement(
       <T>(m: Ops<T>, x: readonly T[]) => {
@@ -428,6 +446,27 @@ describe('rerolling keeps the generated source small for the loops users write',
       expect(source.length).toBeLessThan(30_000)
       expectAgreement(net(useDot), [point(8 * 32 + 65, 1), point(8 * 32 + 65, 2)])
     }
+  })
+  it("a layer's output as a dot of the units' values, and the loss as a sum over examples: strided loops", () => {
+    const [inputs, hidden, batch] = [8, 64, 16]
+    const xs = Array.from({ length: batch }, (_, e) => point(inputs, e + 2))
+    const net = <T>(m: Ops<T>, p: readonly T[]) => {
+      const w2 = p.slice(inputs * hidden + hidden, inputs * hidden + 2 * hidden)
+      const losses = xs.map((input, e) => {
+        const units = Array.from({ length: hidden }, (_, h) =>
+          m.tanh(
+            m.add(m.dot(p.slice(inputs * h, inputs * (h + 1)), input), p[inputs * hidden + h] as T),
+          ),
+        )
+        return m.square(m.sub(m.add(m.dot(w2, units), p[p.length - 1] as T), e / batch))
+      })
+      return m.sum(losses)
+    }
+    const n = inputs * hidden + 2 * hidden + 1
+    const source = sourceOf(net, point(n, 1)) as string
+    // Written out term by term, the output's dot alone would be 64 lines in each pass.
+    expect(source.length).toBeLessThan(8000)
+    expectAgreement(net, [point(n, 1), point(n, 2)])
   })
   it('a dot of 2,000 nodes against data is a loop, not 2,000 lines', () => {
     const data = point(2000, 3)
