@@ -26,7 +26,23 @@ export {
   type GradlabErrorCode,
   isGradlabError,
 } from './core/errors.js'
-export type { JvpResult, Strategy, ValueAndGradient, VjpResult } from './core/strategy.js'
+export type {
+  NestedInputs,
+  NestedJvpResult,
+  NestedScalarFn,
+  NestedUnivariateFn,
+  NestedValueAndGradient,
+  NestedVectorFn,
+  NestedVjpResult,
+  Within,
+} from './core/nested.js'
+export type {
+  JvpResult,
+  Strategy,
+  ValueAndGradient,
+  ValueGradientAndHessian,
+  VjpResult,
+} from './core/strategy.js'
 export { Dual } from './forward/dual.js'
 export { type ForwardOptions, type ForwardStrategy, forward } from './forward/index.js'
 export {

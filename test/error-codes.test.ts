@@ -93,6 +93,12 @@ const misuses: readonly [string, ErrorConstructor, () => unknown][] = [
     Error,
     () => reverse.compile((m, x) => noJvp(m, x), [1, 2], { mode: 'generated' }),
   ],
+  [
+    'ERR_GRADLAB_NOT_NESTABLE',
+    TypeError,
+    () =>
+      forward.derivative((m, x) => reverse.within(m).derivative((mi, y) => noJvp(mi, [y]), x), 1),
+  ],
 ]
 
 const CODES = [
@@ -113,6 +119,7 @@ const CODES = [
   'ERR_GRADLAB_INVALID_DEFINITION',
   'ERR_GRADLAB_NO_JVP',
   'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
+  'ERR_GRADLAB_NOT_NESTABLE',
   'ERR_GRADLAB_INTERNAL',
 ]
 

@@ -25,6 +25,7 @@ export type GradlabErrorCode =
   | 'ERR_GRADLAB_INVALID_DEFINITION'
   | 'ERR_GRADLAB_NO_JVP'
   | 'ERR_GRADLAB_CODEGEN_UNAVAILABLE'
+  | 'ERR_GRADLAB_NOT_NESTABLE'
   | 'ERR_GRADLAB_INTERNAL'
 
 /**
@@ -66,6 +67,8 @@ export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.fr
     'Derivatives were pushed forward through a block defined without a jvp (forward mode, or a jvp).',
   ERR_GRADLAB_CODEGEN_UNAVAILABLE:
     "reverse.compile was asked for mode 'generated' where code cannot be generated (custom ops or blocks, or code generation from strings forbidden).",
+  ERR_GRADLAB_NOT_NESTABLE:
+    'A block defined with defineBlock was used inside a derivative taken within another: its rules compute on numbers, so its derivative cannot be differentiated again.',
   ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
 })
 

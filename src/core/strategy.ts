@@ -1,4 +1,5 @@
-import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
+import type { Ops, ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
+import type { Within } from './nested.js'
 
 /** What `valueAndGradient` returns: f(x) and its gradient. */
 export interface ValueAndGradient {
@@ -6,6 +7,12 @@ export interface ValueAndGradient {
   readonly value: number
   /** The gradient of f at x: entry i is df/dx_i. */
   readonly gradient: Float64Array
+}
+
+/** What `valueGradientAndHessian` returns: f(x), its gradient and its Hessian. */
+export interface ValueGradientAndHessian extends ValueAndGradient {
+  /** The Hessian of f at x, as n rows: entry (i, j) is d^2 f / dx_i dx_j. */
+  readonly hessian: Float64Array[]
 }
 
 /** What `jvp` returns for F: R^n -> R^m at x along v. */
@@ -120,6 +127,60 @@ export interface Strategy {
    * ```
    */
   vjp<const X extends ArrayLike<number>>(F: VectorFn<X>, x: X, u: ArrayLike<number>): VjpResult
+  /**
+   * The n x n Hessian of f: R^n -> R at x, as n rows: entry (i, j) is
+   * d^2 f / dx_i dx_j. Forward mode nests forward mode in forward mode (about
+   * n^2 evaluations' worth of work); reverse mode nests reverse mode in
+   * forward mode (forward-over-reverse: about n gradients); numeric
+   * differences take second differences (2n^2 + 1 evaluations, about 1e-8
+   * relative). The exact strategies compute each entry once per row, so
+   * their Hessians are symmetric to rounding, not bit for bit.
+   * @example
+   * ```ts
+   * reverse.hessian((m, [a, b]) => m.mul(m.square(a), b), [2, 3]) // => [ Float64Array(2) [ 6, 4 ], Float64Array(2) [ 4, 0 ] ]
+   * ```
+   */
+  hessian<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X): Float64Array[]
+  /**
+   * The Hessian-vector product H v without forming H: reverse mode takes
+   * one forward-over-reverse pass, a small multiple of one gradient
+   * whatever n is; forward mode n passes; numeric differences 4n
+   * evaluations. Throws a RangeError unless `v` has one entry per input.
+   * @example
+   * ```ts
+   * reverse.hvp((m, [a, b]) => m.mul(m.square(a), b), [2, 3], [1, 0]) // => Float64Array(2) [ 6, 4 ]
+   * ```
+   */
+  hvp<const X extends ArrayLike<number>>(f: ScalarFn<X>, x: X, v: ArrayLike<number>): Float64Array
+  /**
+   * f(x), its gradient and its Hessian, from the same passes where the
+   * strategy allows (forward and reverse mode), at the cost of `hessian`.
+   * @example
+   * ```ts
+   * const { value, gradient, hessian } = forward.valueGradientAndHessian((m, [a]) => m.exp(m.mul(2, a)), [0])
+   * [value, gradient[0], hessian[0]?.[0]] // => [ 1, 2, 4 ]
+   * ```
+   */
+  valueGradientAndHessian<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+  ): ValueGradientAndHessian
+  /**
+   * This strategy's methods for use inside a function being differentiated,
+   * by any strategy: `m` is that function's ops, and points, directions and
+   * results are values of `m` (or plain numbers), so the enclosing derivative
+   * differentiates through the inner one. The inner function may close over
+   * values of `m`: they are constants to it. Nesting any strategy in any
+   * other gives second derivatives (and, nested again, higher ones); each
+   * value belongs to one derivative, so the derivatives' perturbations are
+   * never confused. Throws a TypeError if `m` is not an ops object.
+   * @example
+   * ```ts
+   * // the second derivative of x^3 at 2 (12), as forward mode over reverse mode
+   * forward.derivative((m, x) => reverse.within(m).derivative((mi, y) => mi.mul(y, mi.square(y)), x), 2) // => 12
+   * ```
+   */
+  within<S>(m: Ops<S>): Within<S>
 }
 
 /** u^T J for a Jacobian given as rows: the cotangent of strategies without a backward pass. */

@@ -1,3 +1,4 @@
+import { checkOps, type NestedScalarFn, type Within } from '../core/nested.js'
 import { noOptions } from '../core/options.js'
 import { type JvpResult, transposeTimes } from '../core/strategy.js'
 import {
@@ -9,13 +10,20 @@ import {
   checkVectorResult,
   toVector,
 } from '../core/validate.js'
-import { forAnyPoint, type ScalarFn, type UnivariateFn, type VectorFn } from '../ops/types.js'
+import {
+  forAnyPoint,
+  type Ops,
+  type ScalarFn,
+  type UnivariateFn,
+  type VectorFn,
+} from '../ops/types.js'
 import { chunkSizeOption, type ForwardOptions, forEachChunk } from './chunk.js'
 import type { Dual } from './dual.js'
 import { createDualOps } from './ops.js'
 import { copyTangents, output, runPass, type Seed, storedDuals, tangentOf } from './pass.js'
 import type { ForwardStrategy } from './strategy.js'
 import { context } from './tangents.js'
+import { forwardWithin } from './within.js'
 
 /*
  * Forward mode. Each pass seeds the inputs with tangents, evaluates the
@@ -93,6 +101,64 @@ function jacobianAndValue(label: string, F: VectorFn, x: Float64Array, chunkSize
 }
 
 /**
+ * f(x), its gradient and its Hessian by forward mode over `inner` (forward
+ * or reverse mode taken within forward mode's ops): each pass of forward
+ * mode carries k directions into the inner gradient, whose entries' tangents
+ * are k columns of the Hessian. With reverse mode inside, a pass costs about
+ * k gradients, so a Hessian costs about n gradients, and a Hessian-vector
+ * product (one direction, `jvp`) about one.
+ */
+export function secondOrder(
+  label: string,
+  f: ScalarFn,
+  xs: ArrayLike<number>,
+  inner: (m: Ops<Dual>) => Within<Dual>,
+  options: unknown,
+): { value: number; gradient: Float64Array; hessian: Float64Array[] } {
+  checkFunction(label, 'f', f)
+  const x = toVector(label, 'x', xs)
+  const chunkSize = chunkSizeOption(label, options)
+  const both: VectorFn = <T>(m: Ops<T>, point: readonly T[]) => {
+    const { value, gradient } = inner(m as unknown as Ops<Dual>).valueAndGradient(
+      f as unknown as NestedScalarFn<Dual>,
+      point as unknown as Dual[],
+    )
+    return [value, ...gradient] as unknown as T[]
+  }
+  const { value, rows } = jacobianAndValue(label, both, x, chunkSize)
+  return { value: value[0] as number, gradient: value.slice(1), hessian: rows.slice(1) }
+}
+
+/** H v by forward mode over `inner`: one pass of one direction, v. */
+export function hessianVector(
+  label: string,
+  f: ScalarFn,
+  xs: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  inner: (m: Ops<Dual>) => Within<Dual>,
+): Float64Array {
+  checkFunction(label, 'f', f)
+  const x = toVector(label, 'x', xs)
+  const v = toVector(label, 'v', vs)
+  checkLength(label, 'v', v, x.length, 'one entry per input')
+  let hv = new Float64Array(0)
+  vectorPass(
+    label,
+    <T>(m: Ops<T>, point: readonly T[]) =>
+      inner(m as unknown as Ops<Dual>).gradient(
+        f as unknown as NestedScalarFn<Dual>,
+        point as unknown as Dual[],
+      ) as unknown as T[],
+    x,
+    v,
+    (outs) => {
+      hv = Float64Array.from(outs, tangentOf)
+    },
+  )
+  return hv
+}
+
+/**
  * Forward-mode automatic differentiation with dual numbers ({@link Dual}),
  * several directions per pass: evaluating f on a + v ε gives f(a) + f'(a) v ε,
  * so one pass carries J v along with the value. It is exact (up to rounding)
@@ -108,6 +174,10 @@ function jacobianAndValue(label: string, F: VectorFn, x: Float64Array, chunkSize
  */
 export const forward: ForwardStrategy = {
   name: 'forward',
+  within(m) {
+    checkOps('forward.within', m)
+    return forwardWithin(m)
+  },
   derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
     const label = 'forward.derivative'
     noOptions(label, 2, extra)
@@ -147,6 +217,28 @@ export const forward: ForwardStrategy = {
     })
     return result
   },
+  hessian: (f, x, options) =>
+    secondOrder(
+      'forward.hessian',
+      forAnyPoint(f),
+      x,
+      (m) => forwardWithin(m, 'forward.hessian'),
+      options,
+    ).hessian,
+  hvp(f, x, v, ...extra: unknown[]) {
+    noOptions('forward.hvp', 3, extra)
+    return hessianVector('forward.hvp', forAnyPoint(f), x, v, (m) =>
+      forwardWithin(m, 'forward.hvp'),
+    )
+  },
+  valueGradientAndHessian: (f, x, options) =>
+    secondOrder(
+      'forward.valueGradientAndHessian',
+      forAnyPoint(f),
+      x,
+      (m) => forwardWithin(m, 'forward.valueGradientAndHessian'),
+      options,
+    ),
   vjp(F, xs, us, options) {
     // Forward mode has no backward pass: it builds J, k columns per pass, and
     // then forms u^T J. Reverse mode does this in one pass.

@@ -128,5 +128,5 @@ export function createDualOps(context: ForwardContext): Ops<Dual> {
       return new Dual(out, context.pass, combined(context, partialA, xo, partialB, yo))
     }
   }
-  return opsObject<Dual>({ ...ops, [CUSTOM]: createDualCustomOps(context) })
+  return opsObject<Dual>({ ...ops, [CUSTOM]: createDualCustomOps(context) }, 1)
 }

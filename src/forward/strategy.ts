@@ -1,4 +1,9 @@
-import type { Strategy, ValueAndGradient, VjpResult } from '../core/strategy.js'
+import type {
+  Strategy,
+  ValueAndGradient,
+  ValueGradientAndHessian,
+  VjpResult,
+} from '../core/strategy.js'
 import type { ScalarFn, VectorFn } from '../ops/types.js'
 import type { ForwardOptions } from './chunk.js'
 
@@ -67,4 +72,29 @@ export interface ForwardStrategy extends Strategy {
     u: ArrayLike<number>,
     options?: ForwardOptions,
   ): VjpResult
+  /**
+   * The Hessian of f at x by forward mode over forward mode: ceil(n / k)
+   * outer passes (`options.chunkSize`), each of n inner passes.
+   * @example
+   * ```ts
+   * forward.hessian((m, [a, b]) => m.mul(a, b), [2, 3], { chunkSize: 1 }) // => [ Float64Array(2) [ 0, 1 ], Float64Array(2) [ 1, 0 ] ]
+   * ```
+   */
+  hessian<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: ForwardOptions,
+  ): Float64Array[]
+  /**
+   * f(x), its gradient and its Hessian, from the passes of `hessian`.
+   * @example
+   * ```ts
+   * forward.valueGradientAndHessian((m, [a]) => m.mul(a, m.square(a)), [2]).hessian // => [ Float64Array(1) [ 12 ] ]
+   * ```
+   */
+  valueGradientAndHessian<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: ForwardOptions,
+  ): ValueGradientAndHessian
 }

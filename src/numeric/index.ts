@@ -1,3 +1,5 @@
+import { gradlabError } from '../core/errors.js'
+import { checkOps } from '../core/nested.js'
 import { transposeTimes } from '../core/strategy.js'
 import {
   badOutput,
@@ -18,8 +20,10 @@ import {
   type EvaluateInto,
   type Settings,
 } from './differences.js'
+import { differenceHessian, differenceHessianVector } from './second.js'
 import { DEFAULT_RELATIVE_STEP, type NumericOptions, settings } from './step.js'
 import type { NumericStrategy } from './strategy.js'
+import { numericWithin } from './within.js'
 
 /*
  * Finite differences: the derivative from values alone, by perturbing one
@@ -130,6 +134,43 @@ function jacobianAndValue(label: string, F: VectorFn, x: number[], s: Settings) 
   })
 }
 
+/** f at a point, checked to be a number; the point is copied for f. */
+function scalarAt(label: string, f: ScalarFn) {
+  const into = scalarInto(label, 'f', (p) => f(ops, own(p)))
+  const value = new Float64Array(1)
+  return (p: readonly number[]) => {
+    into(p, value)
+    return value[0] as number
+  }
+}
+
+/** The options of second differences: only the central scheme, and a step. */
+function centralOnly(label: string, options: NumericOptions | undefined) {
+  const s = settings(label, options)
+  if (s.scheme !== 'central') {
+    throw gradlabError(
+      RangeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      `${label}: second differences are central only, got scheme '${s.scheme}'. Leave the scheme out, or give only a step.`,
+    )
+  }
+  return s
+}
+
+/** f(x), its gradient (by the scheme) and its Hessian by second differences. */
+function secondDifferences(
+  label: string,
+  f: ScalarFn,
+  xs: ArrayLike<number>,
+  options: NumericOptions | undefined,
+) {
+  const { step } = centralOnly(label, options)
+  const { value, gradient } = valueAndGradient(label, f, xs, options)
+  const x = Array.from(toVector(label, 'x', xs))
+  const hessian = evaluate(label, () => differenceHessian(scalarAt(label, f), x, step))
+  return { value, gradient, hessian }
+}
+
 /**
  * Finite differences: central by default, forward, or central extrapolated
  * to a zero step (`scheme: 'richardson'`), with a step that scales with |x|.
@@ -148,6 +189,10 @@ function jacobianAndValue(label: string, F: VectorFn, x: number[], s: Settings) 
  */
 export const numeric: NumericStrategy = {
   name: 'numeric',
+  within(m) {
+    checkOps('numeric.within', m)
+    return numericWithin(m)
+  },
   derivative(g, xv, options) {
     const label = 'numeric.derivative'
     checkFunction(label, 'g', g)
@@ -195,6 +240,26 @@ export const numeric: NumericStrategy = {
       return { value, tangent }
     })
   },
+  hessian(f, xs, options) {
+    const label = 'numeric.hessian'
+    checkFunction(label, 'f', f)
+    const x = Array.from(toVector(label, 'x', xs))
+    const { step } = centralOnly(label, options)
+    return evaluate(label, () => differenceHessian(scalarAt(label, forAnyPoint(f)), x, step))
+  },
+  hvp(f, xs, vs, options) {
+    const label = 'numeric.hvp'
+    checkFunction(label, 'f', f)
+    const x = Array.from(toVector(label, 'x', xs))
+    const v = toVector(label, 'v', vs)
+    checkLength(label, 'v', v, x.length, 'one entry per input')
+    const { step } = centralOnly(label, options)
+    return evaluate(label, () =>
+      differenceHessianVector(scalarAt(label, forAnyPoint(f)), x, Array.from(v), step),
+    )
+  },
+  valueGradientAndHessian: (f, x, options) =>
+    secondDifferences('numeric.valueGradientAndHessian', forAnyPoint(f), x, options),
   vjp(F, xs, us, options) {
     // Without a backward pass, u^T J needs the whole Jacobian first.
     const label = 'numeric.vjp'

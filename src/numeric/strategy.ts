@@ -1,4 +1,10 @@
-import type { JvpResult, Strategy, ValueAndGradient, VjpResult } from '../core/strategy.js'
+import type {
+  JvpResult,
+  Strategy,
+  ValueAndGradient,
+  ValueGradientAndHessian,
+  VjpResult,
+} from '../core/strategy.js'
 import type { ScalarFn, UnivariateFn, VectorFn } from '../ops/types.js'
 import type { NumericOptions } from './step.js'
 
@@ -94,4 +100,45 @@ export interface NumericStrategy extends Strategy {
     u: ArrayLike<number>,
     options?: NumericOptions,
   ): VjpResult
+  /**
+   * The Hessian of f at x by second differences, 2n^2 + 1 evaluations, with
+   * steps eps^(1/4) max(1, |x_i|) (about 1e-8 relative error on smooth
+   * functions), or `options.step`. Only the central scheme is offered here:
+   * `options.scheme` other than `'central'` is a RangeError.
+   * @example
+   * ```ts
+   * numeric.hessian((m, [a, b]) => m.mul(a, b), [2, 3]).map((row) => Array.from(row, (h) => h.toFixed(6))) // => [ [ '0.000000', '1.000000' ], [ '1.000000', '0.000000' ] ]
+   * ```
+   */
+  hessian<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: NumericOptions,
+  ): Float64Array[]
+  /**
+   * H v by the mixed second difference along each coordinate and v: 4n
+   * evaluations.
+   * @example
+   * ```ts
+   * Array.from(numeric.hvp((m, [a, b]) => m.mul(m.square(a), b), [2, 3], [1, 0]), (h) => h.toFixed(6)) // => [ '6.000000', '4.000000' ]
+   * ```
+   */
+  hvp<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    v: ArrayLike<number>,
+    options?: NumericOptions,
+  ): Float64Array
+  /**
+   * f(x), its gradient (central differences) and its Hessian (second differences).
+   * @example
+   * ```ts
+   * numeric.valueGradientAndHessian((m, [a]) => m.square(a), [3]).value // => 9
+   * ```
+   */
+  valueGradientAndHessian<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: NumericOptions,
+  ): ValueGradientAndHessian
 }

@@ -9,7 +9,7 @@ import type { Operand } from './types.js'
  * An op throws a TypeError for an argument that is neither a number nor a
  * value made by the same ops in the same evaluation.
  */
-export interface BinaryOps<T> {
+export interface BinaryOps<T, C = never> {
   /**
    * a + b. d(a + b) = (1, 1).
    * @example
@@ -17,7 +17,7 @@ export interface BinaryOps<T> {
    * reverse.gradient((m, [a, b]) => m.add(a, b), [1, 2]) // => Float64Array(2) [ 1, 1 ]
    * ```
    */
-  readonly add: (a: Operand<T>, b: Operand<T>) => T
+  readonly add: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * a - b. d(a - b) = (1, -1).
    * @example
@@ -25,7 +25,7 @@ export interface BinaryOps<T> {
    * reverse.gradient((m, [a, b]) => m.sub(a, b), [1, 2]) // => Float64Array(2) [ 1, -1 ]
    * ```
    */
-  readonly sub: (a: Operand<T>, b: Operand<T>) => T
+  readonly sub: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * a b. d(a b) = (b, a).
    * @example
@@ -33,7 +33,7 @@ export interface BinaryOps<T> {
    * forward.gradient((m, [a, b]) => m.mul(a, b), [2, 3]) // => Float64Array(2) [ 3, 2 ]
    * ```
    */
-  readonly mul: (a: Operand<T>, b: Operand<T>) => T
+  readonly mul: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * a / b, for b != 0. d(a / b) = (1 / b, -a / b^2), the second computed as
    * -(a / b) / b, which does not overflow where b^2 would.
@@ -42,7 +42,7 @@ export interface BinaryOps<T> {
    * reverse.gradient((m, [a, b]) => m.div(a, b), [1, 2]) // => Float64Array(2) [ 0.5, -0.25 ]
    * ```
    */
-  readonly div: (a: Operand<T>, b: Operand<T>) => T
+  readonly div: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * a^b, as `Math.pow`. d(a^b) = (b a^(b-1), a^b ln a), with two masks where
    * a factor is undefined but the limit along the line is not: d/da a^b = 0
@@ -56,7 +56,7 @@ export interface BinaryOps<T> {
    * forward.derivative((m, x) => m.pow(x, 2), -3) // => -6
    * ```
    */
-  readonly pow: (a: Operand<T>, b: Operand<T>) => T
+  readonly pow: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * The angle of the point (b, a), as `Math.atan2(a, b)`, in [-pi, pi].
    * d atan2(a, b) = (b / (a^2 + b^2), -a / (a^2 + b^2)): NaN at the origin,
@@ -67,7 +67,7 @@ export interface BinaryOps<T> {
    * reverse.gradient((m, [a, b]) => m.atan2(a, b), [0, 0]) // => Float64Array(2) [ NaN, NaN ]
    * ```
    */
-  readonly atan2: (a: Operand<T>, b: Operand<T>) => T
+  readonly atan2: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * sqrt(a^2 + b^2), as `Math.hypot`, without overflow. d hypot(a, b) =
    * (a / hypot, b / hypot), with (0, 0) at the origin, as abs'(0) = 0.
@@ -77,7 +77,7 @@ export interface BinaryOps<T> {
    * forward.gradient((m, [a, b]) => m.hypot(a, b), [0, 0]) // => Float64Array(2) [ 0, 0 ]
    * ```
    */
-  readonly hypot: (a: Operand<T>, b: Operand<T>) => T
+  readonly hypot: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * The smaller of a and b. d min(a, b) = (1, 0) if a < b, (0, 1) if a > b,
    * (1/2, 1/2) at a tie: the average of the one-sided derivatives. NaN if
@@ -88,7 +88,7 @@ export interface BinaryOps<T> {
    * reverse.gradient((m, [a, b]) => m.min(a, b), [1, 1]) // => Float64Array(2) [ 0.5, 0.5 ]
    * ```
    */
-  readonly min: (a: Operand<T>, b: Operand<T>) => T
+  readonly min: (a: Operand<T, C>, b: Operand<T, C>) => T
   /**
    * The larger of a and b. d max(a, b) = (1, 0) if a > b, (0, 1) if a < b,
    * (1/2, 1/2) at a tie: the average of the one-sided derivatives. NaN if
@@ -99,5 +99,5 @@ export interface BinaryOps<T> {
    * forward.gradient((m, [a, b]) => m.max(a, b), [1, 1]) // => Float64Array(2) [ 0.5, 0.5 ]
    * ```
    */
-  readonly max: (a: Operand<T>, b: Operand<T>) => T
+  readonly max: (a: Operand<T, C>, b: Operand<T, C>) => T
 }

@@ -1,4 +1,5 @@
 import { CUSTOM, type CustomOps } from './custom-rule.js'
+import { levelOf } from './level.js'
 import { BINARY_OPS, UNARY_OPS } from './names.js'
 import { opsObject } from './shape.js'
 import type { Operand, Ops } from './types.js'
@@ -54,7 +55,7 @@ export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
     }
   }
   const custom = (m as { [CUSTOM]?: CustomOps<T> })[CUSTOM]
-  if (custom === undefined) return opsObject<T>(counted)
+  if (custom === undefined) return opsObject<T>(counted, levelOf(m))
   const countedCustom: CustomOps<T> = {
     unary(op, a) {
       counter.ops++
@@ -69,5 +70,5 @@ export function countingOps<T>(m: Ops<T>, counter: OpCounter): Ops<T> {
       return custom.block(op, xs)
     },
   }
-  return opsObject<T>({ ...counted, [CUSTOM]: countedCustom })
+  return opsObject<T>({ ...counted, [CUSTOM]: countedCustom }, levelOf(m))
 }

@@ -62,7 +62,7 @@ export function createPlainOps(context: OpsContext): Ops<number> {
     ops[name] = (a: unknown, b: unknown) =>
       value(checked(context, name, a), checked(context, name, b))
   }
-  return opsObject<number>({ ...ops, [CUSTOM]: plainCustomOps(context) })
+  return opsObject<number>({ ...ops, [CUSTOM]: plainCustomOps(context) }, 0)
 }
 
 /** Custom ops on plain numbers: their values, every operand checked. */
@@ -127,7 +127,7 @@ export const numbers: Ops<number> = (() => {
   }
   for (const name of UNARY_OPS) ops[name] = unaryRuleOf[name].value
   for (const name of BINARY_OPS) ops[name] = binaryRuleOf[name].value
-  return opsObject<number>(ops)
+  return opsObject<number>(ops, 0)
 })()
 
 /**

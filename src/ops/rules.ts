@@ -252,7 +252,10 @@ export const binaryRules = {
     value: Math.pow,
     partialA: (m, a, b, out) => {
       const exponent = m.value(b)
-      if (exponent === 0) return 0
+      // a^0 = 1 has slope 0 in a, even at a = 0 where the formula is 0 / 0. An exponent that is
+      // a variable (inside a nested derivative, where b is not a plain number) keeps the formula
+      // away from a = 0, so that the mixed derivative d/db (d/da a^b) = 1/a at b = 0 survives.
+      if (exponent === 0 && (typeof b === 'number' || m.value(a) === 0)) return 0
       const normal = isNormal(m.value(out))
       // b out / a where b - 1 rounds (b < 1/2 or b >= 2^53), as ln a magnifies that to hundreds of ulps.
       if (normal && !(exponent >= 0.5 && exponent < 2 ** 53)) return m.div(m.mul(b, out), a)

@@ -1,3 +1,4 @@
+import { LEVEL } from './level.js'
 import type { Ops } from './types.js'
 
 /**
@@ -11,10 +12,11 @@ import type { Ops } from './types.js'
  * m.cos` in a user's function a TypeError (in strict code; ignored in
  * sloppy code) rather than a change to every later call of every strategy.
  * Object-valued entries (handlers at a symbol) are frozen too, for the same
- * reason.
+ * reason. `level` is how deep its values are nested in derivatives
+ * (level.ts).
  */
-export function opsObject<T>(methods: Record<PropertyKey, unknown>): Ops<T> {
-  const ops = { ...methods }
+export function opsObject<T>(methods: Record<PropertyKey, unknown>, level: number): Ops<T> {
+  const ops: Record<PropertyKey, unknown> = { ...methods, [LEVEL]: level }
   for (const key of Reflect.ownKeys(ops)) {
     const entry = ops[key]
     if (typeof entry === 'object' && entry !== null) Object.freeze(entry)

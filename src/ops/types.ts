@@ -2,8 +2,12 @@ import type { BinaryOps } from './binary-ops.js'
 import type { BinaryName, UnaryName } from './names.js'
 import type { UnaryOps } from './unary-ops.js'
 
-/** An argument of an op: a value made by the same ops, or a plain number (a constant). */
-export type Operand<T> = T | number
+/**
+ * An argument of an op: a value made by the same ops, or a constant: a plain
+ * number, or (for the ops of a derivative taken inside another, see
+ * `within`) a value `C` of the enclosing derivative's ops.
+ */
+export type Operand<T, C = never> = T | C | number
 
 /**
  * The one op interface. A function written once against `Ops<T>` can be
@@ -15,6 +19,11 @@ export type Operand<T> = T | number
  * {@link BinaryOps}; `sum` and `dot` are fused n-ary ops, so that a long sum
  * or inner product is one node on a tape rather than a chain of `add`s.
  *
+ * `C` is what else an op takes as a constant besides plain numbers: nothing
+ * for the ops a strategy hands to f; for the ops of a derivative taken inside
+ * another (`forward.within(m)` and the like), the values of the enclosing
+ * derivative's ops `m`.
+ *
  * @example
  * ```ts
  * const f = <T>(m: Ops<T>, [a, b]: readonly [T, T]) => m.mul(m.sin(a), m.exp(b))
@@ -22,7 +31,7 @@ export type Operand<T> = T | number
  * reverse.gradient(f, [0, 0]) // => Float64Array(2) [ 1, 0 ]
  * ```
  */
-export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
+export interface Ops<T, C = never> extends UnaryOps<T, C>, BinaryOps<T, C> {
   /**
    * A constant of this algebra, with derivative 0 with respect to every input.
    * Ops accept plain numbers as constants too; this gives one as a `T`.
@@ -43,7 +52,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * forward.derivative((m, x) => (m.value(x) > 0 ? x : m.neg(x)), -2) // => -1
    * ```
    */
-  value(a: Operand<T>): number
+  value(a: Operand<T, C>): number
   /**
    * Whether a < b, by their values: a boolean to branch on, as `value`
    * gives a number to branch on, and no derivative flows through it. A
@@ -59,7 +68,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * absolute.recordings // => 2
    * ```
    */
-  lt(a: Operand<T>, b: Operand<T>): boolean
+  lt(a: Operand<T, C>, b: Operand<T, C>): boolean
   /**
    * Whether a <= b, by their values; see {@link Ops.lt}.
    * @example
@@ -67,7 +76,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * plain.le(1, 1) // => true
    * ```
    */
-  le(a: Operand<T>, b: Operand<T>): boolean
+  le(a: Operand<T, C>, b: Operand<T, C>): boolean
   /**
    * Whether a > b, by their values; see {@link Ops.lt}.
    * @example
@@ -75,7 +84,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * forward.derivative((m, x) => (m.gt(x, 0) ? m.square(x) : x), 3) // => 6
    * ```
    */
-  gt(a: Operand<T>, b: Operand<T>): boolean
+  gt(a: Operand<T, C>, b: Operand<T, C>): boolean
   /**
    * Whether a >= b, by their values; see {@link Ops.lt}. NaN compares false.
    * @example
@@ -83,7 +92,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * plain.ge(Number.NaN, 0) // => false
    * ```
    */
-  ge(a: Operand<T>, b: Operand<T>): boolean
+  ge(a: Operand<T, C>, b: Operand<T, C>): boolean
   /**
    * xs[0] + xs[1] + ..., one op however long: d/dxs[i] = 1. The sum of an
    * empty list is 0. Throws a TypeError if `xs` is not an array.
@@ -92,7 +101,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * reverse.gradient((m, x) => m.sum(x), [1, 2, 3]) // => Float64Array(3) [ 1, 1, 1 ]
    * ```
    */
-  sum(xs: readonly Operand<T>[]): T
+  sum(xs: readonly Operand<T, C>[]): T
   /**
    * xs[0] ys[0] + xs[1] ys[1] + ..., one op however long: d/dxs[i] = ys[i],
    * d/dys[i] = xs[i]. Throws a TypeError if either is not an array and a
@@ -102,7 +111,7 @@ export interface Ops<T> extends UnaryOps<T>, BinaryOps<T> {
    * reverse.gradient((m, x) => m.dot(x, [1, 2, 3]), [0, 0, 0]) // => Float64Array(3) [ 1, 2, 3 ]
    * ```
    */
-  dot(xs: readonly Operand<T>[], ys: readonly Operand<T>[]): T
+  dot(xs: readonly Operand<T, C>[], ys: readonly Operand<T, C>[]): T
 }
 
 /*

@@ -1,10 +1,13 @@
+import { checkOps } from '../core/nested.js'
 import { noOptions } from '../core/options.js'
 import type { Strategy } from '../core/strategy.js'
 import { checkFunction, checkLength, checkScalarPoint, toVector } from '../core/validate.js'
+import { hessianVector, secondOrder } from '../forward/index.js'
 import { type DataFn, forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
 import { type CompiledGradient, type CompileOptions, compile } from './compile.js'
 import { ops, pullback, record, scalarOutput, vectorOutputs } from './recording.js'
 import type { TapeVar } from './variable.js'
+import { reverseWithin } from './within.js'
 
 /*
  * Reverse mode. One evaluation records every op's local partials on a tape;
@@ -88,6 +91,10 @@ export interface ReverseStrategy extends Strategy {
  */
 export const reverse: ReverseStrategy = {
   name: 'reverse',
+  within(m) {
+    checkOps('reverse.within', m)
+    return reverseWithin(m)
+  },
   compile: (f: ScalarFn | DataFn, x0: ArrayLike<number>, options?: CompileOptions) =>
     compile(f as ScalarFn | DataFn, x0, options),
   derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
@@ -137,6 +144,21 @@ export const reverse: ReverseStrategy = {
         tangent: Float64Array.from(outs, (o) => (o.index < 0 ? 0 : (tangent[o.index] as number))),
       }
     })
+  },
+  hessian(f, x, ...extra: unknown[]) {
+    const label = 'reverse.hessian'
+    noOptions(label, 2, extra)
+    return secondOrder(label, forAnyPoint(f), x, (m) => reverseWithin(m, label), undefined).hessian
+  },
+  hvp(f, x, v, ...extra: unknown[]) {
+    const label = 'reverse.hvp'
+    noOptions(label, 3, extra)
+    return hessianVector(label, forAnyPoint(f), x, v, (m) => reverseWithin(m, label))
+  },
+  valueGradientAndHessian(f, x, ...extra: unknown[]) {
+    const label = 'reverse.valueGradientAndHessian'
+    noOptions(label, 2, extra)
+    return secondOrder(label, forAnyPoint(f), x, (m) => reverseWithin(m, label), undefined)
   },
   vjp(F, xs, us, ...extra: unknown[]) {
     const label = 'reverse.vjp'

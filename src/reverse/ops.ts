@@ -286,10 +286,13 @@ export function createTapeOps(context: ReverseContext): Ops<TapeVar> {
       return node(value, tape.wrote(e))
     },
   }
-  return opsObject<TapeVar>({
-    ...ops,
-    ...unaryOps,
-    ...binaryOps,
-    [CUSTOM]: createTapeCustomOps(context),
-  })
+  return opsObject<TapeVar>(
+    {
+      ...ops,
+      ...unaryOps,
+      ...binaryOps,
+      [CUSTOM]: createTapeCustomOps(context),
+    },
+    1,
+  )
 }

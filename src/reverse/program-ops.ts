@@ -166,12 +166,15 @@ export function createProgramOps(context: ProgramContext): Ops<TapeVar> {
       return node(total, DOT)
     },
   }
-  return opsObject<TapeVar>({
-    ...ops,
-    ...unaryOps,
-    ...binaryOps,
-    [CUSTOM]: createProgramCustomOps(context, nodeOf, operandValue),
-  })
+  return opsObject<TapeVar>(
+    {
+      ...ops,
+      ...unaryOps,
+      ...binaryOps,
+      [CUSTOM]: createProgramCustomOps(context, nodeOf, operandValue),
+    },
+    1,
+  )
 }
 
 /**
