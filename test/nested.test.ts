@@ -23,15 +23,6 @@ import {
  */
 
 const STRATEGIES: readonly Strategy[] = [forward, reverse, numeric]
-const PAIRS = STRATEGIES.flatMap((outer) => STRATEGIES.map((inner) => [outer, inner] as const))
-/** A pair with finite differences on either side is approximate: central differences' error. */
-const tolerance = (outer: Strategy, inner: Strategy) =>
-  outer.name === 'numeric' && inner.name === 'numeric'
-    ? 1e-5
-    : outer.name === 'numeric' || inner.name === 'numeric'
-      ? 1e-8
-      : 0
-
 function expectClose(actual: number, expected: number, relative: number): void {
   if (relative === 0) expect(actual).toBe(expected)
   else
@@ -39,61 +30,6 @@ function expectClose(actual: number, expected: number, relative: number): void {
       relative * Math.max(1, Math.abs(expected)),
     )
 }
-
-describe.each(PAIRS)('%s.derivative around %s.within(m)', (outer, inner) => {
-  const name = `${outer.name} over ${inner.name}`
-  const tol = tolerance(outer, inner)
-
-  it(`${name}: d/dx [x * d/dy (x + y) at y = 1] at x = 1 is 1, not 2 (perturbation confusion)`, () => {
-    // d/dy (x + y) = 1 for every x, so the outer function is x * 1.
-    const d = outer.derivative(
-      (m, x) =>
-        m.mul(
-          x,
-          inner.within(m).derivative((mi, y) => mi.add(x, y), 1),
-        ),
-      1,
-    )
-    expectClose(d, 1, tol)
-  })
-
-  it(`${name}: d/dx [x * d/dy (x y) at y = 3] at x = 5 is 10, whichever argument comes first`, () => {
-    // d/dy (x y) = x, so the outer function is x^2, whose derivative at 5 is 10.
-    for (const body of [
-      <U, S>(mi: Ops<U, S>, x: S, y: U) => mi.mul(x, y),
-      <U, S>(mi: Ops<U, S>, x: S, y: U) => mi.mul(y, x),
-    ]) {
-      const d = outer.derivative(
-        (m, x) =>
-          m.mul(
-            x,
-            inner.within(m).derivative((mi, y) => body(mi, x, y), 3),
-          ),
-        5,
-      )
-      expectClose(d, 10, tol)
-    }
-  })
-
-  it(`${name}: the second derivative of x^3 at 2 is 12`, () => {
-    const d = outer.derivative(
-      (m, x) => inner.within(m).derivative((mi, y) => mi.mul(y, mi.square(y)), x),
-      2,
-    )
-    expectClose(d, 12, tol)
-  })
-
-  it(`${name}: the Jacobian in q of the Lagrangian's gradient in q-dot is zero (ForwardDiff.jl issue 238)`, () => {
-    // L(q, qd) = 1/2 qd . qd - 9.8 q_2; dL/dqd = qd does not depend on q.
-    const lagrangian = <U, S>(mi: Ops<U, S>, q: readonly (U | S)[], qd: readonly U[]) =>
-      mi.sub(mi.mul(0.5, mi.dot(qd, qd)), mi.mul(9.8, q[1] as U))
-    const rows = outer.jacobian(
-      (m, q) => inner.within(m).gradient((mi, qd) => lagrangian(mi, q, qd), [3, 4]),
-      [1, 2],
-    )
-    for (const row of rows) for (const entry of row) expectClose(entry, 0, tol)
-  })
-})
 
 describe('values that cross from one derivative into another', () => {
   it('a value kept from one inner call and used in the next is refused (ForwardDiff.jl issue 443)', () => {

@@ -39,6 +39,11 @@ const CHAPTERS: readonly Chapter[] = [
       'For f: R^n -> R, forward mode costs n evaluations and central differences 2n + 1, while reverse mode costs at most 3 whatever n is, because factors shared by many parameters are multiplied once on the way back. Training a network with millions of weights is exactly this case.',
   },
   {
+    title: 'Second derivatives and nesting',
+    lesson:
+      "A derivative taken inside another (within(m)) computes with the enclosing derivative's values, so the enclosing one differentiates it: forward over reverse gives a Hessian-vector product for a few gradients' cost. Each value belongs to one derivative, so two derivatives' perturbations are never confused (d/dx [x d/dy (x + y)] is 1, not 2). The four exact nestings multiply the same first and second partials in different orders and agree to rounding; Taylor jets built from the rules alone check them.",
+  },
+  {
     title: 'Conventions at kinks',
     lesson:
       'Where an op has no derivative (|a| at 0, max at a tie) every strategy uses the same documented convention, so they still agree; central differences see the average slope, which is not always the convention.',
@@ -76,6 +81,7 @@ const FILES = [
   'finite-differences',
   'cost',
   'memory',
+  'second-order',
   'kinks',
   'history',
   'interface',

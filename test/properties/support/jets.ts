@@ -30,24 +30,43 @@ const lift = (a: Operand<Jet>, degree: number): Jet =>
 
 const moves = (a: Jet) => a.some((c, k) => k > 0 && c !== 0)
 
-/** out[k] for k >= 1 from the arguments' coefficients and their partials (zero terms skipped, as chainTerm does). */
-function integrate(out: number[], terms: readonly (readonly [Jet, Jet])[]): void {
+/**
+ * out[k] for k >= 1 from the arguments' coefficients and their partials (zero
+ * terms skipped, as chainTerm does); with `absolute`, every term's magnitude.
+ */
+function integrate(
+  out: number[],
+  terms: readonly (readonly [Jet, Jet])[],
+  absolute: boolean,
+): void {
   for (let k = 1; k < out.length; k++) {
     let total = 0
     for (const [a, p] of terms) {
       for (let i = 1; i <= k; i++) {
         const ai = a[i] as number
-        if (ai !== 0) total += i * ai * (p[k - i] as number)
+        const term = i * ai * (p[k - i] as number)
+        if (ai !== 0) total += absolute ? Math.abs(term) : term
       }
     }
     out[k] = total / k
   }
 }
 
-export function jetOps(degree: number): Ops<Jet> {
-  const cached = built.get(degree)
+const absolutes = new Map<number, Ops<Jet>>()
+
+/**
+ * Jet ops of `degree`. With `absolute`, coefficient 0 is the value as before
+ * and every higher coefficient sums the magnitudes of the terms the Taylor
+ * recurrence adds: the same recurrence with absolute values, as `magnitude`
+ * does for first derivatives. It bounds the terms a computation of the k-th
+ * derivative adds up, and so its rounding error.
+ */
+export function jetOps(degree: number, absolute = false): Ops<Jet> {
+  const cache = absolute ? absolutes : built
+  const cached = cache.get(degree)
   if (cached !== undefined) return cached
-  const lower = degree > 0 ? jetOps(degree - 1) : undefined
+  const lower = degree > 0 ? jetOps(degree - 1, absolute) : undefined
+  const size = (c: number, k: number) => (absolute && k > 0 ? Math.abs(c) : c)
   const ops: Record<string, unknown> = {
     constant: (c: number) => lift(c, degree),
     value: (a: Operand<Jet>) => (typeof a === 'number' ? a : (a[0] as number)),
@@ -55,7 +74,7 @@ export function jetOps(degree: number): Ops<Jet> {
       xs
         .map((x) => lift(x, degree))
         .reduce<number[]>(
-          (acc, a) => acc.map((c, k) => c + (a[k] as number)),
+          (acc, a) => acc.map((c, k) => c + size(a[k] as number, k)),
           new Array<number>(degree + 1).fill(0),
         ),
     dot(xs: readonly Operand<Jet>[], ys: readonly Operand<Jet>[]) {
@@ -65,34 +84,40 @@ export function jetOps(degree: number): Ops<Jet> {
         const b = lift(ys[i] as Operand<Jet>, degree)
         for (let k = 0; k <= degree; k++) {
           for (let j = 0; j <= k; j++)
-            out[k] = (out[k] as number) + (a[j] as number) * (b[k - j] as number)
+            out[k] = (out[k] as number) + size((a[j] as number) * (b[k - j] as number), k)
         }
       })
       return out
     },
   }
   for (const name of UNARY_OPS)
-    ops[name] = (a: Operand<Jet>) => unaryJet(name, lift(a, degree), lower)
+    ops[name] = (a: Operand<Jet>) => unaryJet(name, lift(a, degree), lower, absolute)
   for (const name of BINARY_OPS) {
     ops[name] = (a: Operand<Jet>, b: Operand<Jet>) =>
-      binaryJet(name, lift(a, degree), lift(b, degree), lower)
+      binaryJet(name, lift(a, degree), lift(b, degree), lower, absolute)
   }
-  built.set(degree, ops as unknown as Ops<Jet>)
+  cache.set(degree, ops as unknown as Ops<Jet>)
   return ops as unknown as Ops<Jet>
 }
 
-function unaryJet(name: UnaryName, a: Jet, lower: Ops<Jet> | undefined): Jet {
+function unaryJet(name: UnaryName, a: Jet, lower: Ops<Jet> | undefined, absolute: boolean): Jet {
   const rule = unaryRule(name)
   const out = new Array<number>(a.length).fill(0)
   out[0] = rule.value(a[0] as number)
   if (lower === undefined || !moves(a)) return out
   const below = a.slice(0, -1)
   const p = lift(rule.partial(lower, below, lower[name](below)), below.length - 1)
-  integrate(out, [[a, p]])
+  integrate(out, [[a, p]], absolute)
   return out
 }
 
-function binaryJet(name: BinaryName, a: Jet, b: Jet, lower: Ops<Jet> | undefined): Jet {
+function binaryJet(
+  name: BinaryName,
+  a: Jet,
+  b: Jet,
+  lower: Ops<Jet> | undefined,
+  absolute: boolean,
+): Jet {
   const rule = binaryRule(name)
   const out = new Array<number>(a.length).fill(0)
   out[0] = rule.value(a[0] as number, b[0] as number)
@@ -102,6 +127,6 @@ function binaryJet(name: BinaryName, a: Jet, b: Jet, lower: Ops<Jet> | undefined
   const terms: [Jet, Jet][] = []
   if (moves(a)) terms.push([a, lift(rule.partialA(lower, aL, bL, outL), aL.length - 1)])
   if (moves(b)) terms.push([b, lift(rule.partialB(lower, aL, bL, outL), bL.length - 1)])
-  integrate(out, terms)
+  integrate(out, terms, absolute)
   return out
 }
