@@ -50,6 +50,11 @@ export interface CompileOptions {
  * for and throw a RangeError for any other length, a TypeError for a point
  * that is not an array of numbers, and with `onValueChange: 'throw'` a
  * RangeError when a value the function read has changed.
+ *
+ * It is first order: it has no Hessian or Hessian-vector product (use
+ * `reverse.hessian` and `reverse.hvp`). A function it compiles may take a
+ * derivative of its own with `within(m)`; that derivative's ops are recorded
+ * like any others, so the compiled gradient replays a second derivative.
  */
 export interface CompiledGradient {
   /** The number of inputs the function was compiled for. */
