@@ -106,8 +106,11 @@ export function nestedOps<S, V extends NestedValue<S>>(
       operands[k] = operands[i] as V
       partials[k++] = p
     }
-    operands.length = k
-    partials.length = k
+    // Truncating an array is slow in V8: only where a zero was dropped.
+    if (k < operands.length) {
+      operands.length = k
+      partials.length = k
+    }
     return algebra.result(out, operands, partials)
   }
 
