@@ -20,6 +20,11 @@ export interface Plan {
   }
   /** Jacobian crossover: m fixed, n grows. */
   readonly jacobianInputs: { readonly outputs: number; readonly inputs: readonly number[] }
+  /**
+   * Nominal sizes n for the Hessian suite, on the network; its
+   * Hessian-vector products are timed at the gradient suite's sizes.
+   */
+  readonly hessianSizes: readonly number[]
   /** Network sizes for the memory measurements (one fresh process each). */
   readonly memorySizes: readonly number[]
   /** Finite-difference steps per decade in the accuracy sweep. */
@@ -48,6 +53,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     // m = 64: chunked forward mode carries up to 64 directions per pass, so
     // with m = 256 reverse mode did not overtake it below n = 1,024.
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 1024) },
+    hessianSizes: powersOf4(1, 1024),
     memorySizes: powersOf4(16, 16384),
     stepsPerDecade: 4,
     targets: {
@@ -68,6 +74,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     countLimit: 512,
     jacobianOutputs: { inputs: [1, 4], outputs: powersOf8(8, 4096) },
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
+    hessianSizes: powersOf4(1, 256),
     memorySizes: powersOf8(64, 4096),
     stepsPerDecade: 2,
     targets: {
@@ -88,6 +95,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     countLimit: 64,
     jacobianOutputs: { inputs: [1], outputs: [4, 32] },
     jacobianInputs: { outputs: 16, inputs: [1, 16] },
+    hessianSizes: [1, 16],
     memorySizes: [16, 64],
     stepsPerDecade: 1,
     targets: {

@@ -1,7 +1,13 @@
 import type { TimedCase } from './report/schema.js'
 import { measureMemory } from './run/memory.js'
-import { gradientCall, strategies } from './run/methods.js'
-import type { GradientTask, JacobianTask, Task, WorkerMessage } from './run/protocol.js'
+import { gradientCall, SECOND_ORDER_TOLERANCE, secondOrderCall, strategies } from './run/methods.js'
+import type {
+  GradientTask,
+  JacobianTask,
+  SecondOrderTask,
+  Task,
+  WorkerMessage,
+} from './run/protocol.js'
 import { runSeries } from './run/series.js'
 import { targetSeries } from './targets/series.js'
 import { trajectory, trajectoryPoint } from './workloads/trajectory.js'
@@ -93,6 +99,51 @@ async function jacobianSeries(task: JacobianTask): Promise<void> {
   await Promise.all(pending)
 }
 
+/**
+ * Cost models of the second derivatives, as powers of n (f itself costs
+ * about n). Reverse mode's Hessian is ceil(n / k) forward passes of k lanes
+ * over a reverse gradient, about n gradients; its hvp one pass of one lane,
+ * a few gradients. Forward mode's Hessian is ceil(n / k) outer passes, each
+ * over a forward gradient of ceil(n / k) inner passes whose ops carry k x k
+ * lanes: n^3 (its measured growth was, if anything, a little steeper); its
+ * hvp one outer lane over a forward gradient, n^2. Second differences take
+ * 2n^2 + 1 evaluations for a Hessian and 4n for an hvp.
+ */
+const SECOND_ORDER_EXPONENT = {
+  hessian: { reverse: 2, forward: 3, numeric: 3 },
+  hvp: { reverse: 1, forward: 2, numeric: 2 },
+} as const
+
+async function secondOrderSeries(task: SecondOrderTask): Promise<void> {
+  const pending: Promise<void>[] = []
+  const points = task.sizes.map((n, i) => {
+    const reference = task.references[i] as SecondOrderTask['references'][number]
+    return {
+      n,
+      m: 1,
+      size: n,
+      build: async () => secondOrderCall(task.kind, task.method, n),
+      values: (result: unknown) =>
+        task.kind === 'hessian' ? flatten(result as Float64Array[]) : (result as Float64Array),
+      reference: reference.values,
+      tolerance: SECOND_ORDER_TOLERANCE[task.method],
+      against: reference.against,
+    }
+  })
+  await runSeries(
+    task.kind,
+    'network',
+    task.method,
+    points,
+    task.settings,
+    SECOND_ORDER_EXPONENT[task.kind][task.method],
+    (result) => {
+      pending.push(send({ type: 'timed', result }))
+    },
+  )
+  await Promise.all(pending)
+}
+
 function flatten(rows: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(rows.reduce((s, r) => s + r.length, 0))
   let at = 0
@@ -107,7 +158,8 @@ async function run(task: Task): Promise<void> {
   if (task.kind === 'gradient') await gradientSeries(task)
   else if (task.kind === 'jacobian') await jacobianSeries(task)
   else if (task.kind === 'target') await targetSeries(task, send)
-  else await send({ type: 'memory', result: measureMemory(task) })
+  else if (task.kind === 'memory') await send({ type: 'memory', result: measureMemory(task) })
+  else await secondOrderSeries(task)
 }
 
 process.once('message', (task: Task) => {

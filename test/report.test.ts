@@ -8,10 +8,11 @@ import { targetFindings, verdictText } from '../bench/report/findings-targets.js
 import { formatAgainst, formatValue, seconds } from '../bench/report/format.js'
 import { targetNotes } from '../bench/report/notes.js'
 import { type Measured, quoteValue } from '../bench/report/quote.js'
-import type { Method, Results, TargetPair, TimedCase } from '../bench/report/schema.js'
+import type { Method, Results, Strategy, TargetPair, TimedCase } from '../bench/report/schema.js'
 import { processTable } from '../bench/report/tables.js'
 import { validateResults } from '../bench/report/validate.js'
 import { summarize } from '../bench/run/measure.js'
+import { FORWARD_REFERENCE_LIMIT } from '../bench/run/references.js'
 import { pooled } from '../bench/targets/collect.js'
 import { roundRatios, timedRatios } from '../bench/targets/judge.js'
 
@@ -21,7 +22,16 @@ import { roundRatios, timedRatios } from '../bench/targets/judge.js'
  */
 
 const root = path.resolve(import.meta.dirname, '..')
-const CHARTS = ['targets', 'gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers']
+const CHARTS = [
+  'targets',
+  'gradient',
+  'counts',
+  'jacobian',
+  'hessian',
+  'memory',
+  'accuracy',
+  'peers',
+]
 const TARGETS = [
   'compiled-hand-ackley',
   'compiled-hand-rosenbrock',
@@ -119,6 +129,45 @@ describe('npm run report -- --smoke', () => {
     }
   })
 
+  it('should check second derivatives against another method, never their own, and divide hvp times by reverse-mode gradients', () => {
+    const expected = (method: Strategy, n: number) =>
+      method === 'numeric'
+        ? { against: 'reverse mode', tolerance: 1e-6 }
+        : method === 'forward'
+          ? { against: 'reverse mode', tolerance: 1e-9 }
+          : {
+              against:
+                n <= FORWARD_REFERENCE_LIMIT
+                  ? 'forward mode (forward over forward)'
+                  : 'reverse over reverse',
+              tolerance: 1e-9,
+            }
+    for (const suite of ['hessian', 'hvp'] as const) {
+      const cases = results.timings.filter((c) => c.suite === suite)
+      for (const method of ['reverse', 'forward', 'numeric'] as const) {
+        const own = cases.filter((c) => c.method === method)
+        // The smallest size of each suite is measured by every method.
+        expect(own[0]?.status, `${suite} ${method}: ${own[0]?.reason}`).toBe('measured')
+        for (const c of own.filter((d) => d.status === 'measured')) {
+          expect(c.workload).toBe('network')
+          expect(c.verification, `${suite} ${method} n=${c.n}`).toMatchObject(expected(method, c.n))
+        }
+      }
+    }
+    const perGradient = results.findings.find((f) =>
+      f.text.includes("reverse mode's Hessian-vector product"),
+    )
+    const suites = (perGradient?.quotes ?? [])
+      .flatMap((q) => [q.path, q.per])
+      .map((p) => /^timings\.(\d+)\./.exec(p ?? '')?.[1])
+      .filter((i) => i !== undefined)
+      .map((i) => {
+        const c = results.timings[Number(i)]
+        return `${c?.suite} ${c?.method}`
+      })
+    expect(new Set(suites)).toEqual(new Set(['hvp reverse', 'gradient reverse']))
+  })
+
   it('should give a reason, and no time, for every case not run', () => {
     for (const c of results.timings.filter((t) => t.status !== 'measured')) {
       expect(c.reason).toMatch(/^(not run|failed): /)
@@ -128,7 +177,16 @@ describe('npm run report -- --smoke', () => {
 
   it('should quote in each sentence only numbers that results.json holds', () => {
     expect(new Set(results.findings.map((f) => f.topic))).toEqual(
-      new Set(['gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers', 'targets']),
+      new Set([
+        'gradient',
+        'counts',
+        'jacobian',
+        'hessian',
+        'memory',
+        'accuracy',
+        'peers',
+        'targets',
+      ]),
     )
     for (const finding of results.findings) {
       expect(finding.quotes.length, finding.text).toBeGreaterThan(0)

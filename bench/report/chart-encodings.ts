@@ -41,9 +41,9 @@ export function timingRows(r: Measured, suite: string) {
     .filter((c) => c.suite === suite && c.status === 'measured' && c.timing !== null)
     .map((c) => ({
       workload:
-        c.suite === 'gradient'
-          ? scalarWorkloads[c.workload as ScalarWorkloadName].title
-          : c.workload,
+        c.suite === 'jacobian' || c.suite === 'target'
+          ? c.workload
+          : scalarWorkloads[c.workload as ScalarWorkloadName].title,
       method: METHOD_LABEL[c.method],
       n: c.n,
       m: c.m,

@@ -98,6 +98,18 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
         ],
       } as TopLevelSpec,
     ],
+    hessian: [
+      'Second derivatives of the tanh network: Hessian time vs n, left; Hessian-vector product time vs n, right (log-log; rules span the quartiles)',
+      {
+        hconcat: (['hessian', 'hvp'] as const).map((suite) => ({
+          title: suite === 'hessian' ? 'hessian(f, x)' : 'hvp(f, x, v)',
+          width: WIDTH,
+          height: HEIGHT,
+          data: { values: timingRows(r, suite) },
+          layer: timeLayers('n'),
+        })),
+      } as TopLevelSpec,
+    ],
     memory: [
       'Memory vs n on the network: bytes live at the end of f (solid) and reverse tape bytes (dashed), left; peak resident set of each fresh process, right',
       {

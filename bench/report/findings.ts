@@ -1,4 +1,5 @@
 import { accuracyFindings, countFindings, memoryFindings } from './findings-cost.js'
+import { hessianFindings } from './findings-second.js'
 import { gradientFindings, jacobianFindings, peerFindings } from './findings-speed.js'
 import { targetFindings } from './findings-targets.js'
 import type { Measured } from './quote.js'
@@ -16,6 +17,7 @@ export function findings(r: Measured): Finding[] {
     ...gradientFindings(r),
     ...countFindings(r),
     ...jacobianFindings(r),
+    ...hessianFindings(r),
     ...memoryFindings(r),
     ...accuracyFindings(r),
     ...peerFindings(r),

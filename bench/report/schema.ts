@@ -45,7 +45,11 @@ export interface Verification {
 }
 
 export interface TimedCase {
-  readonly suite: 'gradient' | 'jacobian' | 'target'
+  /**
+   * 'hessian' times strategy.hessian(f, x) and 'hvp' strategy.hvp(f, x, v)
+   * along a fixed direction v, both on the network.
+   */
+  readonly suite: 'gradient' | 'jacobian' | 'hessian' | 'hvp' | 'target'
   readonly workload: string
   readonly method: Method
   /** Inputs. */
@@ -117,7 +121,15 @@ export interface OracleCheck {
 
 /** A sentence of the report and the measurements whose numbers it quotes. */
 export interface Finding {
-  readonly topic: 'gradient' | 'counts' | 'jacobian' | 'memory' | 'accuracy' | 'peers' | 'targets'
+  readonly topic:
+    | 'gradient'
+    | 'counts'
+    | 'jacobian'
+    | 'hessian'
+    | 'memory'
+    | 'accuracy'
+    | 'peers'
+    | 'targets'
   readonly text: string
   /** The numbers quoted in `text`, each as shown there and where in the results it comes from. */
   readonly quotes: readonly Quote[]

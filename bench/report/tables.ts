@@ -42,6 +42,41 @@ function timingTable(
   return { title, header: [...sizeHeader, ...methods.map((m) => METHOD_LABEL[m])], rows }
 }
 
+/**
+ * Each method's Hessian-vector product in units of one gradient: its median
+ * over reverse mode's median gradient at the same n (the 'gradient' suite,
+ * another process), the cheapest gradient and the cost a second-order method
+ * is measured in.
+ */
+function hvpPerGradientTable(r: Measured): Table {
+  const timed = (suite: string, method: Method, n: number) =>
+    r.timings.find(
+      (c) =>
+        c.suite === suite &&
+        c.workload === 'network' &&
+        c.method === method &&
+        c.n === n &&
+        c.status === 'measured',
+    )?.timing?.median
+  const hvps = r.timings.filter((c) => c.suite === 'hvp' && c.workload === 'network')
+  const methods = [...new Set(hvps.map((c) => c.method))]
+  const rows = [...new Set(hvps.map((c) => c.n))].map((n) => [
+    formatValue('count', n),
+    ...methods.map((method) => {
+      const hvp = timed('hvp', method, n)
+      const gradient = timed('gradient', 'reverse', n)
+      return hvp === undefined || gradient === undefined
+        ? '—'
+        : formatValue('ratio', hvp / gradient)
+    }),
+  ])
+  return {
+    title: `Hessian-vector product / reverse mode's gradient at the same n, ${scalarWorkloads.network.title} (median over median)`,
+    header: ['n', ...methods.map((m) => METHOD_LABEL[m])],
+    rows,
+  }
+}
+
 /** Reasons for every case not run or failed, so that each says why. */
 function notRunTable(r: Measured): Table {
   const rows = r.timings
@@ -177,6 +212,26 @@ export function tables(r: Measured): Table[] {
       'm',
     ),
   )
+  const network = scalarWorkloads.network
+  out.push(
+    timingTable(
+      r,
+      `Hessian, ${network.title} (${network.description}): median (quartiles) per call`,
+      'hessian',
+      'network',
+      'n',
+    ),
+  )
+  out.push(
+    timingTable(
+      r,
+      `Hessian-vector product along a fixed direction, ${network.title}: median (quartiles) per call`,
+      'hvp',
+      'network',
+      'n',
+    ),
+  )
+  out.push(hvpPerGradientTable(r))
   out.push({
     title: 'Op counts: ops per gradient / ops per plain evaluation',
     header: ['workload', 'n', 'strategy', 'plain ops', 'gradient ops', 'tape edges', 'ratio'],

@@ -81,7 +81,7 @@ const results = object({
   oracle: array(object({ workload: str, n: num, against: str, error: num, tolerance: num })),
   timings: array(
     object({
-      suite: oneOf('gradient', 'jacobian', 'target'),
+      suite: oneOf('gradient', 'jacobian', 'hessian', 'hvp', 'target'),
       workload: str,
       method,
       n: num,
@@ -163,7 +163,16 @@ const results = object({
   }),
   findings: array(
     object({
-      topic: oneOf('gradient', 'counts', 'jacobian', 'memory', 'accuracy', 'peers', 'targets'),
+      topic: oneOf(
+        'gradient',
+        'counts',
+        'jacobian',
+        'hessian',
+        'memory',
+        'accuracy',
+        'peers',
+        'targets',
+      ),
       text: str,
       quotes: array(
         object({

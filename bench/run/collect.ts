@@ -15,7 +15,12 @@ import { countGradient } from './counts.js'
 import { METHOD_LABEL } from './methods.js'
 import { describeTask, inParallel, runInWorker } from './pool.js'
 import type { Task } from './protocol.js'
-import { gradientReference, jacobianReference, oracleCheck } from './references.js'
+import {
+  gradientReference,
+  jacobianReference,
+  oracleCheck,
+  secondOrderReferences,
+} from './references.js'
 
 const STRATEGIES: readonly Strategy[] = ['reverse', 'forward', 'numeric']
 const PEERS: readonly Method[] = ['handwritten', 'tfjs-cpu', 'tfjs-wasm']
@@ -25,7 +30,7 @@ export type Progress = (line: string) => void
 const ms = (s: number) => (s < 1 ? `${(s * 1e3).toPrecision(3)} ms` : `${s.toPrecision(3)} s`)
 
 function describeCase(c: TimedCase): string {
-  const size = c.suite === 'gradient' ? `n = ${c.n}` : `n = ${c.n}, m = ${c.m}`
+  const size = c.suite === 'jacobian' ? `n = ${c.n}, m = ${c.m}` : `n = ${c.n}`
   const what =
     c.status === 'measured' && c.timing !== null
       ? `${ms(c.timing.median)} median of ${c.timing.samples.length} samples`
@@ -43,7 +48,9 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     progress(`  ${describeCase(c)}`)
   }
 
-  progress('references: reverse-mode gradients and Jacobians, computed once in this process')
+  progress(
+    'references: gradients, Jacobians, Hessians and Hessian-vector products, computed once in this process',
+  )
   const sizes = Object.fromEntries(
     SCALAR_WORKLOADS.map((w) => [w, workloadSizes(w, plan.gradientSizes)]),
   )
@@ -77,6 +84,24 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
   const jacobians = points.map(({ n, m }) => jacobianReference(n, m))
   for (const method of STRATEGIES) {
     tasks.push({ kind: 'jacobian', method, points, references: jacobians, settings: plan.settings })
+  }
+  // Second derivatives on the network: Hessians at their own sizes, which
+  // cost n gradients or more; Hessian-vector products at the gradients'.
+  for (const [kind, nominal] of [
+    ['hessian', plan.hessianSizes],
+    ['hvp', plan.gradientSizes],
+  ] as const) {
+    const ns = workloadSizes('network', nominal)
+    const references = ns.map((n) => secondOrderReferences(kind, n))
+    for (const method of STRATEGIES) {
+      tasks.push({
+        kind,
+        method,
+        sizes: ns,
+        references: references.map((r) => r[method]),
+        settings: plan.settings,
+      })
+    }
   }
 
   for (const [i, task] of tasks.entries()) {

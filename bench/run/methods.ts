@@ -3,7 +3,7 @@ import { handwrittenGradient } from '../peers/handwritten.js'
 import { loadTf, tfGradient } from '../peers/tfjs.js'
 import type { Method, Strategy } from '../report/schema.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
-import { hiddenFor, networkData } from '../workloads/network.js'
+import { hiddenFor, networkData, networkDirection } from '../workloads/network.js'
 
 export const strategies = { forward, reverse, numeric } as const
 
@@ -32,6 +32,20 @@ export const TOLERANCE: Readonly<Record<Method, number>> = {
   compiled: 1e-12,
   interpreter: 1e-12,
   compile: 1e-12,
+}
+
+/**
+ * Tolerances of the second-derivative suites, relative as for gradients.
+ * Reverse mode is checked against another exact nesting there, not
+ * against hand-written code, so it gets forward mode's 1e-9: the nestings
+ * sum the same second-order terms in different orders. Second differences
+ * divide by h^2 (h about eps^(1/4)), so they keep about half the digits of
+ * central differences (docs/second-order.md).
+ */
+export const SECOND_ORDER_TOLERANCE: Readonly<Record<Strategy, number>> = {
+  forward: 1e-9,
+  reverse: 1e-9,
+  numeric: 1e-6,
 }
 
 export const METHOD_LABEL: Readonly<Record<Method, string>> = {
@@ -74,4 +88,17 @@ export async function gradientCall(
       ? handwrittenGradient(data)
       : tfGradient(await loadTf(method === 'tfjs-cpu' ? 'cpu' : 'wasm'), data)
   return () => gradient(data.parameters)
+}
+
+/** A call computing the network's Hessian (its rows) or its Hessian-vector product along the fixed direction, by `method`, at size n. */
+export function secondOrderCall(
+  suite: 'hessian' | 'hvp',
+  method: Strategy,
+  n: number,
+): () => Float64Array | Float64Array[] {
+  const { f, x } = scalarWorkloads.network.build(n)
+  const strategy = strategies[method]
+  if (suite === 'hessian') return () => strategy.hessian(f, x)
+  const v = networkDirection(x.length)
+  return () => strategy.hvp(f, x, v)
 }

@@ -115,7 +115,8 @@ export function describeTask(task: Task): string {
   if (task.kind === 'jacobian') return `jacobian ${task.method}`
   if (task.kind === 'target')
     return `target ${task.method} (${task.series.map((s) => s.workload).join(', ')})`
-  return `memory ${task.workload} ${task.method} n=${task.n}`
+  if (task.kind === 'memory') return `memory ${task.workload} ${task.method} n=${task.n}`
+  return `${task.kind} network ${task.method}`
 }
 
 /** Runs `jobs` with at most `limit` at once, in order of start; resolves with their results. */

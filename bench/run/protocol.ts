@@ -47,6 +47,25 @@ export interface JacobianTask {
   readonly settings: TimeSettings
 }
 
+/** A reference result and what computed it, in the words of a verification's `against`. */
+export interface Reference {
+  readonly values: readonly number[]
+  readonly against: string
+}
+
+/**
+ * One strategy's second derivatives of the network: its Hessians ('hessian')
+ * or its Hessian-vector products along a fixed direction ('hvp').
+ */
+export interface SecondOrderTask {
+  readonly kind: 'hessian' | 'hvp'
+  readonly method: Strategy
+  /** Sizes n, ascending, and the reference at each (a Hessian's rows concatenated). */
+  readonly sizes: readonly number[]
+  readonly references: readonly Reference[]
+  readonly settings: TimeSettings
+}
+
 export interface MemoryTask {
   readonly kind: 'memory'
   readonly workload: ScalarWorkloadName
@@ -66,7 +85,7 @@ export interface TargetTask {
   readonly settings: TimeSettings
 }
 
-export type Task = GradientTask | JacobianTask | MemoryTask | TargetTask
+export type Task = GradientTask | JacobianTask | SecondOrderTask | MemoryTask | TargetTask
 
 export type WorkerMessage =
   | { readonly type: 'timed'; readonly result: TimedCase }

@@ -56,6 +56,11 @@ export function networkData(
   return { shape, x, y, parameters }
 }
 
+/** The fixed direction v of the Hessian-vector products: seeded, so that the worker and the reference use the same one. */
+export function networkDirection(n: number): Float64Array {
+  return uniformArray(31, n)
+}
+
 /** The loss as a generic function of the parameters, for every strategy. */
 export function networkLoss(data: NetworkData): ScalarFn {
   const { inputs: d, hidden: h, batch } = data.shape
