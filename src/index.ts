@@ -92,9 +92,29 @@ export type { UnaryOps } from './ops/unary-ops.js'
 export {
   type CompiledGradient,
   type CompileOptions,
+  type GradientTrace,
+  named,
   type ReverseStrategy,
   reverse,
   type TapeStats,
+  type TraceEdge,
+  type TraceNode,
+  type TraceOperand,
+  type TraceOptions,
   tapeStats,
 } from './reverse/index.js'
 export { TapeVar } from './reverse/variable.js'
+export {
+  type ChainFactor,
+  type ChainGraph,
+  chainGraph,
+  type MultiplicationCount,
+  multiplications,
+  sharedFactors,
+} from './trace/chain.js'
+export {
+  type TraceDrawOptions,
+  traceToDot,
+  traceToJSON,
+  traceToMermaid,
+} from './trace/text.js'

@@ -6,6 +6,7 @@ import { hessianVector, secondOrder } from '../forward/index.js'
 import { type DataFn, forAnyPoint, type ScalarFn, type UnivariateFn } from '../ops/types.js'
 import { type CompiledGradient, type CompileOptions, compile } from './compile.js'
 import { ops, pullback, record, scalarOutput, vectorOutputs } from './recording.js'
+import { type GradientTrace, type TraceOptions, trace } from './trace.js'
 import type { TapeVar } from './variable.js'
 import { reverseWithin } from './within.js'
 
@@ -73,6 +74,28 @@ export interface ReverseStrategy extends Strategy {
     x0: X,
     options: CompileOptions & { readonly data: readonly ArrayLike<number>[] },
   ): CompiledGradient
+  /**
+   * The gradient of f at x with its whole recording as data: every node's
+   * op, operands, value, local partials and adjoint, and the backward
+   * pass's edges in the order it walks them (a {@link GradientTrace}). Name
+   * the inputs with `options.names` and any value with {@link named}; draw
+   * the trace with `traceToDot` or `traceToMermaid`. The numbers are those
+   * of a compiled gradient's interpreter: the gradient is
+   * `reverse.gradient`'s bit for bit. Meant for small functions: it keeps
+   * an object per node.
+   * @example
+   * ```ts
+   * const t = reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })
+   * t.nodes.map((node) => `${node.name ?? node.op} = ${node.value}, adjoint ${node.adjoint}`)
+   * // => [ 'a = 2, adjoint 4', 'b = 0, adjoint -4', 'sub = 2, adjoint 4', 'pow = 4, adjoint 1' ]
+   * t.edges.map((e) => [e.from, e.to, e.partial]) // => [ [ 3, 2, 4 ], [ 2, 1, -1 ], [ 2, 0, 1 ] ]
+   * ```
+   */
+  trace<const X extends ArrayLike<number>>(
+    f: ScalarFn<X>,
+    x: X,
+    options?: TraceOptions,
+  ): GradientTrace
 }
 
 /**
@@ -97,6 +120,9 @@ export const reverse: ReverseStrategy = {
   },
   compile: (f: ScalarFn | DataFn, x0: ArrayLike<number>, options?: CompileOptions) =>
     compile(f as ScalarFn | DataFn, x0, options),
+  trace(f, x, options) {
+    return trace(forAnyPoint(f), x, options)
+  },
   derivative(g: UnivariateFn, xv: number, ...extra: unknown[]): number {
     const label = 'reverse.derivative'
     noOptions(label, 2, extra)
@@ -179,3 +205,11 @@ export const reverse: ReverseStrategy = {
 
 export type { CompiledGradient, CompileOptions } from './compile.js'
 export { type TapeStats, tapeStats } from './recording.js'
+export {
+  type GradientTrace,
+  named,
+  type TraceEdge,
+  type TraceNode,
+  type TraceOperand,
+  type TraceOptions,
+} from './trace.js'

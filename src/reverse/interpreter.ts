@@ -178,6 +178,19 @@ export class Interpreter implements Engine {
     return this.slots[node] as number
   }
 
+  /**
+   * The arrays the last `forward` and `gradient` left: values and adjoints
+   * by slot (nodes first), and each unary or binary instruction's two
+   * partials. For reverse.trace, which reads them; not copies.
+   */
+  inspect(): {
+    readonly slots: Float64Array
+    readonly adjoint: Float64Array
+    readonly partials: Float64Array
+  } {
+    return { slots: this.slots, adjoint: this.adjoint, partials: this.partials }
+  }
+
   gradientAt(x: Float64Array): Float64Array {
     this.forward(x)
     return this.gradient()

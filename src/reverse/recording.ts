@@ -69,6 +69,7 @@ export function recordProgram(
   x: Float64Array,
   f: ScalarFn | DataFn,
   data: readonly Float64Array[] | null = null,
+  started?: (session: number) => void,
 ): Recorded {
   const saved = { ...programContext }
   let slots = 0
@@ -79,6 +80,7 @@ export function recordProgram(
   programContext.session = session
   programContext.program = program
   programContext.inputs = x.length
+  started?.(session)
   try {
     const inputs = Array.from(x, (value, i) => new TapeVar(value, i, session))
     let slot = 0
@@ -98,6 +100,11 @@ export function recordProgram(
   } finally {
     Object.assign(programContext, saved)
   }
+}
+
+/** The session of the program being recorded (reverse.compile, reverse.trace); 0 when none is. */
+export function programSession(): number {
+  return programContext.session
 }
 
 /** Reads one output of the evaluation being recorded: a variable of this session or a plain number. */
