@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PLANS } from './config.js'
 import { renderCharts } from './report/charts.js'
+import { backwardFigures } from './report/figures.js'
 import { findings } from './report/findings.js'
 import { html } from './report/html.js'
 import { markdown } from './report/markdown.js'
@@ -80,12 +81,13 @@ async function main(): Promise<void> {
   }
   log('rendering charts')
   const charts = await renderCharts(results)
+  const figures = await backwardFigures()
   const tabled = tables(results)
   await mkdir(path.join(out, 'charts'), { recursive: true })
   await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`)
-  await writeFile(path.join(out, 'index.html'), html(results, results.findings, charts, tabled))
-  await writeFile(path.join(out, 'REPORT.md'), markdown(results, results.findings, charts, tabled))
-  for (const chart of charts) {
+  await writeFile(path.join(out, 'index.html'), html(results, results.findings, charts, tabled, figures))
+  await writeFile(path.join(out, 'REPORT.md'), markdown(results, results.findings, charts, tabled, figures))
+  for (const chart of [...charts, ...figures]) {
     await writeFile(path.join(out, 'charts', `${chart.name}.svg`), chart.svg)
   }
   for (const f of results.findings) log(`- ${f.text}`)

@@ -85,6 +85,33 @@ describe('installed from its tarball with npm install', () => {
     expect(JSON.parse(node(project, 'main.js'))).toEqual(course)
   }, 60_000)
 
+  it('draws a trace with gradlab/draw from ESM and CommonJS once @viz-js/viz is installed, and says to install it before', () => {
+    const trace = "g.reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })"
+    const draw = () =>
+      `draw.traceToSvg(${trace}).then((svg) => console.log(svg.slice(0, 4)), (e) => console.log(e.code))`
+    const esm = installed('module')
+    writeFileSync(
+      join(esm, 'main.js'),
+      `import * as g from 'gradlab'\nimport * as draw from 'gradlab/draw'\n${draw()}`,
+    )
+    expect(node(esm, 'main.js').trim()).toBe('ERR_GRADLAB_MISSING_DEPENDENCY')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '@viz-js/viz'], {
+      cwd: esm,
+      stdio: 'pipe',
+    })
+    expect(node(esm, 'main.js').trim()).toBe('<svg')
+    const cjs = installed('commonjs')
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '@viz-js/viz'], {
+      cwd: cjs,
+      stdio: 'pipe',
+    })
+    writeFileSync(
+      join(cjs, 'main.js'),
+      `const g = require('gradlab')\nconst draw = require('gradlab/draw')\n${draw()}`,
+    )
+    expect(node(cjs, 'main.js').trim()).toBe('<svg')
+  }, 120_000)
+
   // The consumer a strict TypeScript user writes: tuple inputs, tuple points, and calls that must not compile.
   const consumer = [
     "import { forward, gradcheck, numeric, reverse, type Ops, type Strategy } from 'gradlab'",

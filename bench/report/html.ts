@@ -1,4 +1,5 @@
 import type { Chart } from './charts.js'
+import type { Figure } from './figures.js'
 import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
@@ -34,6 +35,7 @@ export function html(
   findings: readonly Finding[],
   charts: readonly Chart[],
   tables: readonly Table[],
+  figures: readonly Figure[],
 ): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gradlab benchmark report</title>
@@ -50,6 +52,13 @@ ${targetNotes(r)
 ${charts
   .filter((c) => c.name === 'targets')
   .map(figure)
+  .join('\n')}
+<h2>The backward pass</h2>
+${figures
+  .map(
+    (f) =>
+      `<figure id="figure-${f.name}"><figcaption>${escapeHtml(f.title)}</figcaption>${inlineSvg(f.svg)}<p>${escapeHtml(f.caption)}</p></figure>`,
+  )
   .join('\n')}
 <h2>Findings</h2>
 <ul class="findings">${findings

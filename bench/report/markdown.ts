@@ -1,4 +1,5 @@
 import type { Chart } from './charts.js'
+import type { Figure } from './figures.js'
 import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
@@ -24,6 +25,7 @@ export function markdown(
   findings: readonly Finding[],
   charts: readonly Chart[],
   tables: readonly Table[],
+  figures: readonly Figure[],
 ): string {
   return [
     '# gradlab: forward mode, reverse mode and finite differences, measured',
@@ -34,6 +36,9 @@ export function markdown(
     ...findings.filter((f) => f.topic === 'targets').map((f) => `- ${f.text}`),
     '',
     ...charts.filter((c) => c.name === 'targets').flatMap(image),
+    '## The backward pass',
+    '',
+    ...figures.flatMap((f) => [...image(f), f.caption, '']),
     '## Findings',
     '',
     ...findings.filter((f) => f.topic !== 'targets').map((f) => `- ${f.text}`),

@@ -26,6 +26,7 @@ export type GradlabErrorCode =
   | 'ERR_GRADLAB_NO_JVP'
   | 'ERR_GRADLAB_CODEGEN_UNAVAILABLE'
   | 'ERR_GRADLAB_NOT_NESTABLE'
+  | 'ERR_GRADLAB_MISSING_DEPENDENCY'
   | 'ERR_GRADLAB_INTERNAL'
 
 /**
@@ -69,6 +70,8 @@ export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.fr
     "reverse.compile was asked for mode 'generated' where code cannot be generated (custom ops or blocks, or code generation from strings forbidden).",
   ERR_GRADLAB_NOT_NESTABLE:
     'A block defined with defineBlock was used inside a derivative taken within another: its rules compute on numbers, so its derivative cannot be differentiated again.',
+  ERR_GRADLAB_MISSING_DEPENDENCY:
+    'gradlab/draw could not load the optional package it draws with (@viz-js/viz); install it.',
   ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
 })
 

@@ -88,6 +88,10 @@ function drawing(label: string, trace: GradientTrace, options: unknown): Drawing
   }
 }
 
+/** Edges as a drawing lists them: by result, last first, and each result's operands first to last, so that Graphviz and Mermaid place operands left to right. */
+const drawOrder = <E extends { from: number; to: number }>(edges: readonly E[]): E[] =>
+  [...edges].sort((a, b) => b.from - a.from || a.to - b.to)
+
 const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 
 /**
@@ -112,7 +116,7 @@ export function traceToDot(trace: GradientTrace, options?: TraceDrawOptions): st
     const shape = n.input ? ', shape=box' : ''
     out.push(`  n${n.id} [label=${dotString(n.lines.join('\n')).replace(/\n/g, '\\n')}${shape}];`)
   }
-  for (const e of d.edges) {
+  for (const e of drawOrder(d.edges)) {
     const style = e.shared ? ', color="#d62728", penwidth=2.5, fontcolor="#d62728"' : ''
     out.push(`  n${e.from} -> n${e.to} [label=${dotString(e.label)}${style}];`)
   }
@@ -138,7 +142,7 @@ export function traceToMermaid(trace: GradientTrace, options?: TraceDrawOptions)
     const text = mermaidString(n.lines.join('<br/>'))
     out.push(n.input ? `  n${n.id}["${text}"]` : `  n${n.id}("${text}")`)
   }
-  d.edges.forEach((e, k) => {
+  drawOrder(d.edges).forEach((e, k) => {
     out.push(`  n${e.from} -- "${mermaidString(e.label)}" --> n${e.to}`)
     if (e.shared) out.push(`  linkStyle ${k} stroke:#d62728,stroke-width:3px`)
   })

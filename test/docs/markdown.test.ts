@@ -49,7 +49,9 @@ const fileOf = (b: Block) => join(dir, `${b.file.replace(/\W/g, '_')}_${b.line}.
 for (const b of blocks)
   writeFileSync(
     fileOf(b),
-    b.code.replaceAll("from 'gradlab'", `from '${join(root, 'dist', 'index.js')}'`),
+    b.code
+      .replaceAll("from 'gradlab/draw'", `from '${join(root, 'dist', 'draw', 'index.js')}'`)
+      .replaceAll("from 'gradlab'", `from '${join(root, 'dist', 'index.js')}'`),
   )
 
 describe('the code in README.md and docs/', () => {

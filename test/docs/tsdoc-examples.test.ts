@@ -156,10 +156,17 @@ const header = [
 
 /** The example as a module that writes what each `// =>` line's expression prints to `results`. */
 function moduleOf(example: Example, results: string): string {
-  const body = example.code.split('\n').map((line) => {
-    const assertion = ASSERTION.exec(line)
-    return assertion ? `${assertion[1]}__show__(${assertion[2]})` : line
-  })
+  // The header imports the main entry's exports; another entry (gradlab/draw) is imported from its source.
+  const body = example.code
+    .split('\n')
+    .filter((line) => !/^import .* from 'gradlab'$/.test(line))
+    .map((line) => {
+      const assertion = ASSERTION.exec(line)
+      return (assertion ? `${assertion[1]}__show__(${assertion[2]})` : line).replace(
+        /from 'gradlab\/(\w+)'/,
+        (_, entry: string) => `from ${JSON.stringify(join(src, entry, 'index.js'))}`,
+      )
+    })
   const footer = `__write__(${JSON.stringify(results)}, JSON.stringify(__printed__))`
   return [...header, ...body, footer].join('\n')
 }

@@ -352,7 +352,7 @@ describe('multiplications: the chain rule per parameter against backpropagation'
 describe('drawing a trace', () => {
   const t = reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })
 
-  it('as DOT: a node per trace node with value and adjoint, an edge per edge with its partial', () => {
+  it('as DOT: a node per trace node with value and adjoint, an edge per edge with its partial, operands in order', () => {
     expect(traceToDot(t)).toBe(
       [
         'digraph gradient {',
@@ -364,8 +364,8 @@ describe('drawing a trace', () => {
         '  n1 [label="b\\nvalue 0\\nadjoint -4", shape=box];',
         '  n0 [label="a\\nvalue 2\\nadjoint 4", shape=box];',
         '  n3 -> n2 [label="4"];',
-        '  n2 -> n1 [label="-1"];',
         '  n2 -> n0 [label="1"];',
+        '  n2 -> n1 [label="-1"];',
         '}',
         '',
       ].join('\n'),
@@ -381,8 +381,8 @@ describe('drawing a trace', () => {
         '  n1["b<br/>value 0<br/>adjoint -4"]',
         '  n0["a<br/>value 2<br/>adjoint 4"]',
         '  n3 -- "4" --> n2',
-        '  n2 -- "-1" --> n1',
         '  n2 -- "1" --> n0',
+        '  n2 -- "-1" --> n1',
         '',
       ].join('\n'),
     )
