@@ -85,8 +85,14 @@ async function main(): Promise<void> {
   const tabled = tables(results)
   await mkdir(path.join(out, 'charts'), { recursive: true })
   await writeFile(path.join(out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`)
-  await writeFile(path.join(out, 'index.html'), html(results, results.findings, charts, tabled, figures))
-  await writeFile(path.join(out, 'REPORT.md'), markdown(results, results.findings, charts, tabled, figures))
+  await writeFile(
+    path.join(out, 'index.html'),
+    html(results, results.findings, charts, tabled, figures),
+  )
+  await writeFile(
+    path.join(out, 'REPORT.md'),
+    markdown(results, results.findings, charts, tabled, figures),
+  )
   for (const chart of [...charts, ...figures]) {
     await writeFile(path.join(out, 'charts', `${chart.name}.svg`), chart.svg)
   }

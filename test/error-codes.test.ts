@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parseExpression } from '../src/explain/parse.js'
 import {
   defineBlock,
   defineUnary,
@@ -93,6 +94,7 @@ const misuses: readonly [string, ErrorConstructor, () => unknown][] = [
     Error,
     () => reverse.compile((m, x) => noJvp(m, x), [1, 2], { mode: 'generated' }),
   ],
+  ['ERR_GRADLAB_INVALID_EXPRESSION', Error, () => parseExpression('(a - b')],
   [
     'ERR_GRADLAB_NOT_NESTABLE',
     TypeError,
@@ -121,6 +123,7 @@ const CODES = [
   'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
   'ERR_GRADLAB_NOT_NESTABLE',
   'ERR_GRADLAB_MISSING_DEPENDENCY',
+  'ERR_GRADLAB_INVALID_EXPRESSION',
   'ERR_GRADLAB_INTERNAL',
 ]
 

@@ -86,7 +86,8 @@ describe('installed from its tarball with npm install', () => {
   }, 60_000)
 
   it('draws a trace with gradlab/draw from ESM and CommonJS once @viz-js/viz is installed, and says to install it before', () => {
-    const trace = "g.reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })"
+    const trace =
+      "g.reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })"
     const draw = () =>
       `draw.traceToSvg(${trace}).then((svg) => console.log(svg.slice(0, 4)), (e) => console.log(e.code))`
     const esm = installed('module')
@@ -111,6 +112,19 @@ describe('installed from its tarball with npm install', () => {
     )
     expect(node(cjs, 'main.js').trim()).toBe('<svg')
   }, 120_000)
+
+  it('installs the gradlab command: gradlab explain prints the passes, and says how to get the SVG', () => {
+    const project = installed('module')
+    const printed = execFileSync(
+      join(project, 'node_modules', '.bin', 'gradlab'),
+      ['explain', '(a - b)^2', '--at', 'a=2,b=0'],
+      { cwd: project, encoding: 'utf8' },
+    )
+    expect(printed).toMatch(/\n {2}d\/da {2}4 {13}4 {13}3\.99\d+\n/)
+    expect(printed.trimEnd().split('\n').at(-1)).toBe(
+      'no SVG drawn: drawing needs the package @viz-js/viz (npm install @viz-js/viz)',
+    )
+  }, 60_000)
 
   // The consumer a strict TypeScript user writes: tuple inputs, tuple points, and calls that must not compile.
   const consumer = [

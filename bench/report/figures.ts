@@ -1,5 +1,5 @@
-import { multiplications, reverse, sharedFactors } from '../../src/index.js'
 import { traceToSvg } from '../../src/draw/index.js'
+import { multiplications, reverse, sharedFactors } from '../../src/index.js'
 import { courseC, courseNetwork } from '../workloads/course.js'
 import type { Chart } from './charts.js'
 
@@ -35,7 +35,8 @@ export async function backwardFigures(): Promise<Figure[]> {
     },
     {
       name: 'backward-c',
-      title: "The course's c = (a - b)^2 at a = 2, b = 0: every op, its value, adjoint and local partials",
+      title:
+        "The course's c = (a - b)^2 at a = 2, b = 0: every op, its value, adjoint and local partials",
       caption: `The forward pass computes a - b = ${digits(c.nodes[2]?.value ?? Number.NaN)} and c = ${digits(c.value)}; the backward pass starts from dc/dc = 1, multiplies by the partial of pow, 2(a - b) = ${digits(c.edges[0]?.partial ?? Number.NaN)}, then by sub's partials 1 and -1: dc/da = ${digits(c.gradient[0] ?? Number.NaN)} and dc/db = ${digits(c.gradient[1] ?? Number.NaN)}, as PyTorch's c.backward() gives.`,
       svg: await traceToSvg(c),
     },

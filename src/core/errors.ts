@@ -27,6 +27,7 @@ export type GradlabErrorCode =
   | 'ERR_GRADLAB_CODEGEN_UNAVAILABLE'
   | 'ERR_GRADLAB_NOT_NESTABLE'
   | 'ERR_GRADLAB_MISSING_DEPENDENCY'
+  | 'ERR_GRADLAB_INVALID_EXPRESSION'
   | 'ERR_GRADLAB_INTERNAL'
 
 /**
@@ -72,6 +73,8 @@ export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.fr
     'A block defined with defineBlock was used inside a derivative taken within another: its rules compute on numbers, so its derivative cannot be differentiated again.',
   ERR_GRADLAB_MISSING_DEPENDENCY:
     'gradlab/draw could not load the optional package it draws with (@viz-js/viz); install it.',
+  ERR_GRADLAB_INVALID_EXPRESSION:
+    'The expression given to gradlab explain could not be parsed; the message shows where.',
   ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
 })
 
