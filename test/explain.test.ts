@@ -12,7 +12,7 @@ import { isGradlabError, plain } from '../src/index.js'
  */
 
 /** The expression evaluated with plain numbers at the named values. */
-function valueOf(text: string, at: Record<string, number>): number {
+function evaluateAt(text: string, at: Record<string, number>): number {
   const tree = parseExpression(text)
   const names = Object.keys(at)
   return evaluator(tree, text, names)(plain, Object.values(at)) as number
@@ -44,22 +44,22 @@ async function run(...args: string[]) {
 describe('the expression parser', () => {
   it('follows the usual precedence: unary minus below ^, * and / above + and -', () => {
     const at = { a: 2, b: 3, c: 0.5 }
-    expect(valueOf('a + b * c', at)).toBe(2 + 3 * 0.5)
-    expect(valueOf('(a + b) * c', at)).toBe((2 + 3) * 0.5)
-    expect(valueOf('a - b - c', at)).toBe(2 - 3 - 0.5)
-    expect(valueOf('a / b / c', at)).toBe(2 / 3 / 0.5)
-    expect(valueOf('-a^2', at)).toBe(-4)
-    expect(valueOf('a^b^c', at)).toBe(2 ** (3 ** 0.5))
-    expect(valueOf('a ** -c', at)).toBe(2 ** -0.5)
-    expect(valueOf('2 * -a', at)).toBe(-4)
-    expect(valueOf('1.5e-3 * a + .5', at)).toBe(1.5e-3 * 2 + 0.5)
+    expect(evaluateAt('a + b * c', at)).toBe(2 + 3 * 0.5)
+    expect(evaluateAt('(a + b) * c', at)).toBe((2 + 3) * 0.5)
+    expect(evaluateAt('a - b - c', at)).toBe(2 - 3 - 0.5)
+    expect(evaluateAt('a / b / c', at)).toBe(2 / 3 / 0.5)
+    expect(evaluateAt('-a^2', at)).toBe(-4)
+    expect(evaluateAt('a^b^c', at)).toBe(2 ** (3 ** 0.5))
+    expect(evaluateAt('a ** -c', at)).toBe(2 ** -0.5)
+    expect(evaluateAt('2 * -a', at)).toBe(-4)
+    expect(evaluateAt('1.5e-3 * a + .5', at)).toBe(1.5e-3 * 2 + 0.5)
   })
 
   it("takes the op table's ops as functions, with their arity", () => {
     const at = { a: 0.3, b: -1.2 }
-    expect(valueOf('tanh(a) + atan2(a, b)', at)).toBe(Math.tanh(0.3) + Math.atan2(0.3, -1.2))
-    expect(valueOf('max(a, b) * relu(b)', at)).toBe(0.3 * 0)
-    expect(valueOf('pow(a - b, 2)', at)).toBe((0.3 + 1.2) ** 2)
+    expect(evaluateAt('tanh(a) + atan2(a, b)', at)).toBe(Math.tanh(0.3) + Math.atan2(0.3, -1.2))
+    expect(evaluateAt('max(a, b) * relu(b)', at)).toBe(0.3 * 0)
+    expect(evaluateAt('pow(a - b, 2)', at)).toBe((0.3 + 1.2) ** 2)
   })
 
   it('lists variables in order of first appearance', () => {
@@ -85,18 +85,17 @@ describe('the expression parser', () => {
     expect(parseError('pow(a)')).toBe(
       'explain: pow takes 2 arguments, given 1 at position 1:\n  pow(a)\n  ^',
     )
-    expect(parseError('  ')).toBe(
-      'explain: the expression is empty; give one such as "(a - b)^2".',
-    )
+    expect(parseError('  ')).toBe('explain: the expression is empty; give one such as "(a - b)^2".')
   })
 })
 
 describe('gradlab explain', () => {
   it('prints what docs/backward-pass.md shows for the course example, and writes the SVG', async () => {
     const doc = readFileSync(resolve(import.meta.dirname, '../docs/backward-pass.md'), 'utf8')
-    const shown = /```sh\nnpx gradlab explain "\(a - b\)\^2" --at a=2,b=0\n```\n\n```text\n([\s\S]*?)```/.exec(
-      doc,
-    )?.[1]
+    const shown =
+      /```sh\nnpx gradlab explain "\(a - b\)\^2" --at a=2,b=0\n```\n\n```text\n([\s\S]*?)```/.exec(
+        doc,
+      )?.[1]
     expect(shown).toBeDefined()
     const { code, out, files } = await run('explain', '(a - b)^2', '--at', 'a=2,b=0')
     expect(code).toBe(0)

@@ -89,6 +89,55 @@ describe('npm run report -- --smoke', () => {
     }
   })
 
+  it('should open with a table of contents and a summary, then the backward pass, and end with the methodology', () => {
+    const order = [
+      'Summary',
+      'The backward pass',
+      'Performance targets',
+      'All findings',
+      'Charts',
+      'Tables',
+      'How this was measured',
+    ]
+    const h2 = [...markdown.matchAll(/^## (.*)$/gm)].map((m) => m[1])
+    expect(h2).toEqual(order)
+    expect([...html.matchAll(/<h2 id="[^"]*">([^<]*)<\/h2>/g)].map((m) => m[1])).toEqual(order)
+    // Every entry of the contents links to a heading of the page.
+    const links = [...html.matchAll(/<nav>[\s\S]*?<\/nav>/g)][0]?.[0] ?? ''
+    const ids = [...links.matchAll(/href="#([^"]+)"/g)].map((m) => m[1])
+    expect(ids).toHaveLength(order.length)
+    for (const id of ids) expect(html).toContain(`<h2 id="${id}">`)
+    // The summary quotes the run's findings and the targets' verdict count.
+    const summary = markdown.slice(
+      markdown.indexOf('## Summary'),
+      markdown.indexOf('## The backward pass'),
+    )
+    const met = (results.targets ?? []).filter((t) => t.verdict === 'met').length
+    expect(summary).toContain(`${met} of ${results.targets?.length} performance targets were met`)
+    for (const topic of ['gradient', 'counts', 'hessian', 'peers']) {
+      const first = results.findings.find((f) => f.topic === topic)
+      expect(summary, topic).toContain(first?.text)
+    }
+  })
+
+  it('should draw the backward-pass figures from traces, with the counts in their captions', async () => {
+    for (const name of ['backward-network', 'backward-c']) {
+      const svg = await readFile(path.join(out, 'charts', `${name}.svg`), 'utf8')
+      expect(svg.startsWith('<svg'), name).toBe(true)
+      expect(html).toContain(`<figure id="figure-${name}">`)
+      expect(markdown).toContain(`(charts/${name}.svg)`)
+    }
+    expect(markdown).toContain(
+      'All six derivatives take 14 multiplications by the chain rule applied to each parameter separately and 10 by backpropagation over these values; over every op of the recording, 36 against 18.',
+    )
+  })
+
+  it('should label the targets chart in words, not with target ids', async () => {
+    const svg = await readFile(path.join(out, 'charts', 'targets.svg'), 'utf8')
+    for (const id of TARGETS) expect(svg, id).not.toContain(`${id}:`)
+    expect(svg).toContain('compiled gradient / hand-written gradient, Ackley: at most 1.5x')
+  })
+
   it('should inline every chart as SVG in the page and link each image from the Markdown', () => {
     for (const chart of CHARTS) {
       expect(html).toMatch(

@@ -8,11 +8,19 @@ import type { Measured } from './quote.js'
  * Targets in other units (seconds, bytes, errors, counts) are in the
  * report's table and sentences.
  */
+/** A target's title as an axis label: without the loop's description, the batch and n, which the table gives. */
+export function shortTitle(title: string): string {
+  return title
+    .replace(/ \(a for loop accumulating with m\.add\)/, '')
+    .replace(/, batch \d+/, '')
+    .replace(/, n = [\d,]+$/, '')
+}
+
 export function targetChart(r: Measured): TopLevelSpec {
   const rows = (r.targets ?? [])
     .filter((t) => t.unit === 'ratio' && t.measured !== null)
     .map((t) => ({
-      target: `${t.id}: ${t.comparison} ${t.target}x`,
+      target: `${shortTitle(t.title)}: ${t.comparison} ${t.target}x`,
       measured: t.measured,
       low: t.low,
       high: t.high,
@@ -24,7 +32,7 @@ export function targetChart(r: Measured): TopLevelSpec {
     type: 'nominal' as const,
     title: null,
     sort: null,
-    axis: { labelLimit: 400 },
+    axis: { labelLimit: 1000 },
   }
   const x = { type: 'quantitative' as const, scale: log }
   return {

@@ -54,7 +54,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
           values: r.counts.map((c) => ({
             ...c,
             workload: scalarWorkloads[c.workload as ScalarWorkloadName].title,
-            strategy: METHOD_LABEL[c.strategy],
+            method: METHOD_LABEL[c.strategy],
           })),
         },
         facet: { field: 'workload', type: 'nominal', title: null },
@@ -70,7 +70,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
               scale: log,
               title: 'ops per gradient / ops per evaluation',
             },
-            color: { field: 'strategy', type: 'nominal' },
+            color: methodColor,
           },
         },
       } as TopLevelSpec,

@@ -3,6 +3,7 @@ import type { Figure } from './figures.js'
 import { methodNotes, targetNotes } from './notes.js'
 import type { Measured } from './quote.js'
 import type { Finding } from './schema.js'
+import { SECTIONS, summary } from './summary.js'
 import type { Table } from './tables.js'
 
 /*
@@ -25,10 +26,11 @@ const table = (t: Table) => `<details><summary>${escapeHtml(t.title)}</summary>
 const figure = (c: Chart) =>
   `<figure id="chart-${c.name}"><figcaption>${escapeHtml(c.title)}</figcaption>${inlineSvg(c.svg)}</figure>`
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.3em}table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}summary{cursor:pointer;margin:.4em 0}
-li{margin:.3em 0}.notes li{color:#444;font-size:14px}`
+li{margin:.3em 0}.notes li{color:#444;font-size:14px}figure svg{max-width:100%;height:auto}
+nav{background:#f6f6f6;padding:.5em 1em;display:inline-block}nav ol{margin:.3em 0}.key li{font-size:16px}`
 
 export function html(
   r: Measured,
@@ -37,46 +39,59 @@ export function html(
   tables: readonly Table[],
   figures: readonly Figure[],
 ): string {
+  const { measured, key } = summary(r, findings)
+  const list = (items: readonly Finding[], cls: string) =>
+    `<ul class="${cls}">${items.map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>`
+  const heading = (id: (typeof SECTIONS)[number]['id']) =>
+    `<h2 id="${id}">${escapeHtml(SECTIONS.find((s) => s.id === id)?.title ?? id)}</h2>`
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>gradlab benchmark report</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>gradlab benchmark report</title>
 <style>${STYLE}</style></head><body>
 <h1>gradlab: forward mode, reverse mode and finite differences, measured</h1>
-<h2>Performance targets</h2>
-${targetNotes(r)
-  .map((n) => `<p>${escapeHtml(n)}</p>`)
-  .join('\n')}
-<ul class="targets">${findings
-    .filter((f) => f.topic === 'targets')
-    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
-    .join('\n')}</ul>
+<nav><strong>Contents</strong><ol>${SECTIONS.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('')}</ol></nav>
+${heading('summary')}
+<p>${escapeHtml(measured)}</p>
+<ul class="key">${key.map((k) => `<li>${escapeHtml(k)}</li>`).join('\n')}</ul>
 ${charts
-  .filter((c) => c.name === 'targets')
+  .filter((c) => c.name === 'gradient')
   .map(figure)
   .join('\n')}
-<h2>The backward pass</h2>
+${heading('the-backward-pass')}
 ${figures
   .map(
     (f) =>
       `<figure id="figure-${f.name}"><figcaption>${escapeHtml(f.title)}</figcaption>${inlineSvg(f.svg)}<p>${escapeHtml(f.caption)}</p></figure>`,
   )
   .join('\n')}
-<h2>Findings</h2>
-<ul class="findings">${findings
-    .filter((f) => f.topic !== 'targets')
-    .map((f) => `<li data-topic="${f.topic}">${escapeHtml(f.text)}</li>`)
-    .join('\n')}</ul>
-<h2>Charts</h2>
+${heading('performance-targets')}
+${targetNotes(r)
+  .map((n) => `<p>${escapeHtml(n)}</p>`)
+  .join('\n')}
+${list(
+  findings.filter((f) => f.topic === 'targets'),
+  'targets',
+)}
 ${charts
-  .filter((c) => c.name !== 'targets')
+  .filter((c) => c.name === 'targets')
   .map(figure)
   .join('\n')}
-<h2>How this was measured</h2>
+${heading('findings')}
+${list(
+  findings.filter((f) => f.topic !== 'targets'),
+  'findings',
+)}
+${heading('charts')}
+${charts
+  .filter((c) => c.name !== 'targets' && c.name !== 'gradient')
+  .map(figure)
+  .join('\n')}
+${heading('tables')}
+${tables.map(table).join('\n')}
+<p>Every raw measurement is in results.json beside this page.</p>
+${heading('how-this-was-measured')}
 <ul class="notes">${methodNotes(r)
     .map((n) => `<li>${escapeHtml(n)}</li>`)
     .join('\n')}</ul>
-<h2>Tables</h2>
-${tables.map(table).join('\n')}
-<p>Every raw measurement is in results.json beside this page.</p>
 </body></html>
 `
 }
