@@ -227,8 +227,9 @@ describe('installed from its tarball with npm install', () => {
 
   it('uses nothing Node-specific in its compiled code', () => {
     const dist = resolve(root, 'dist')
-    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.js'),
+    // The gradlab command (dist/explain/cli.js) is Node's by nature; the library it runs is not.
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.js') && f !== join('explain', 'cli.js'),
     )
     expect(files.length).toBeGreaterThan(20) // every module, not only dist/index.js
     expect(existsSync(join(dist, 'index.js'))).toBe(true)
