@@ -110,6 +110,7 @@ export {
   chainGraph,
   type MultiplicationCount,
   multiplications,
+  sharedEdges,
   sharedFactors,
 } from './trace/chain.js'
 export {

@@ -170,6 +170,29 @@ export function sharedFactors(
   return chainGraph(trace).factors.filter((f) => ids.every((i) => f.inputs.includes(i)))
 }
 
+/**
+ * The edges of the trace itself (every op, not only named values) that lie
+ * on a path from the output to every one of the given inputs: the local
+ * partials their derivatives share. Inputs are given by index or by name.
+ * @example
+ * ```ts
+ * const t = reverse.trace((m, [a, b]) => m.pow(m.sub(a, b), 2), [2, 0], { names: ['a', 'b'] })
+ * sharedEdges(t, ['a', 'b']) // => [ { from: 3, to: 2, partial: 4 } ]
+ * ```
+ */
+export function sharedEdges(
+  trace: GradientTrace,
+  inputs: readonly (number | string)[],
+): TraceEdge[] {
+  const ids = inputIds('sharedEdges', trace, inputs)
+  const from = edgesFrom(trace)
+  const reached = reachedFromOutput(trace, from)
+  const below = inputsBelow(trace, from)
+  return trace.edges.filter(
+    (e) => reached[e.from] === true && ids.every((i) => below[e.to]?.includes(i)),
+  )
+}
+
 /** Multiplications needed for every input's derivative, two ways (see {@link multiplications}). */
 export interface MultiplicationCount {
   /**

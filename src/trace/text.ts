@@ -1,6 +1,6 @@
 import { optionsOf } from '../core/options.js'
 import type { GradientTrace, TraceNode, TraceOperand } from '../reverse/trace.js'
-import { type ChainFactor, chainGraph, sharedFactors } from './chain.js'
+import { type ChainFactor, chainGraph, sharedEdges, sharedFactors } from './chain.js'
 
 /*
  * A trace as text for other tools: JSON, Graphviz DOT and Mermaid. Each
@@ -15,8 +15,9 @@ export interface TraceDrawOptions {
   /** Draw the chain rule over named values ({@link chainGraph}) instead of every op. */
   readonly named?: boolean
   /**
-   * Inputs (by index or name) whose shared factors ({@link sharedFactors})
-   * are drawn highlighted; with `named` only.
+   * Inputs (by index or name) whose shared factors are drawn highlighted:
+   * the edges on a path from the output to every one of them
+   * ({@link sharedFactors} with `named`, {@link sharedEdges} without).
    */
   readonly shared?: readonly (number | string)[]
 }
@@ -55,23 +56,25 @@ function drawing(label: string, trace: GradientTrace, options: unknown): Drawing
     `value ${formatNumber(node.value)}`,
     `adjoint ${formatNumber(node.adjoint)}`,
   ]
+  const wanted = given.shared as readonly (number | string)[] | undefined
   if (given.named !== true) {
+    const shared = new Set(wanted === undefined ? [] : sharedEdges(trace, wanted))
     return {
       nodes: trace.nodes.map((n) => ({ id: n.id, lines: lines(n), input: n.op === 'input' })),
       edges: trace.edges.map((e) => ({
         from: e.from,
         to: e.to,
         label: e.partial === null ? 'vjp' : formatNumber(e.partial),
-        shared: false,
+        shared: shared.has(e),
       })),
     }
   }
   const chain = chainGraph(trace)
   const shared = new Set<ChainFactor>()
-  if (given.shared !== undefined) {
-    const wanted = sharedFactors(trace, given.shared as readonly (number | string)[])
+  if (wanted !== undefined) {
+    const factors = sharedFactors(trace, wanted)
     for (const f of chain.factors) {
-      if (wanted.some((w) => w.from === f.from && w.to === f.to)) shared.add(f)
+      if (factors.some((w) => w.from === f.from && w.to === f.to)) shared.add(f)
     }
   }
   return {

@@ -10,6 +10,7 @@ import {
   numeric,
   type Ops,
   reverse,
+  sharedEdges,
   sharedFactors,
   traceToDot,
   traceToJSON,
@@ -265,6 +266,21 @@ describe("the course's shared factors, found in a trace of the 2-2-1 network", (
     expect(h1?.inputs.map((i) => parameterNames[i])).toEqual(['w^h_11', 'w^h_12'])
   })
 
+  it('shares, among the edges of every op, those on the paths to both w^h_11 and w^h_12', () => {
+    const t = reverse.trace(network('tanh'), parameters, { names: parameterNames })
+    const z1 = t.nodes.findIndex((n) => n.name === 'z1')
+    const shared = sharedEdges(t, ['w^h_11', 'w^h_12'])
+    // From L down to z1: each edge's `to` is the next edge's `from`, and the product of
+    // their partials is dL/dz1, the adjoint of z1.
+    expect(shared.at(-1)?.to).toBe(z1)
+    for (let k = 1; k < shared.length; k++) expect(shared[k]?.from).toBe(shared[k - 1]?.to)
+    expect(shared[0]?.from).toBe(t.output)
+    const product = shared.reduce((p, e) => p * (e.partial as number), 1)
+    expect(product).toBeCloseTo(t.nodes[z1]?.adjoint as number, 14)
+    // Edges below z1 lead to one of the two, not both.
+    expect(shared.every((e) => e.to >= z1)).toBe(true)
+  })
+
   it('refuses an input that is not there, listing the names', () => {
     const t = reverse.trace(network('tanh'), parameters, { names: parameterNames })
     expectGradlabError(
@@ -409,6 +425,13 @@ describe('drawing a trace', () => {
     expect(parsed.nodes[3].partials).toEqual([4, null])
     const log = reverse.trace((m, [a]) => m.log(a), [0])
     expect(JSON.parse(traceToJSON(log)).nodes[1].value).toBe('-Infinity')
+  })
+
+  it('highlights the shared edges of the full trace too', () => {
+    const dot = traceToDot(t, { shared: ['a', 'b'] })
+    expect(dot.split('\n').filter((line) => line.includes('#d62728'))).toEqual([
+      '  n3 -> n2 [label="4", color="#d62728", penwidth=2.5, fontcolor="#d62728"];',
+    ])
   })
 
   it('refuses unknown drawing options', () => {
