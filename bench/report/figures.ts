@@ -25,6 +25,7 @@ export async function backwardFigures(): Promise<Figure[]> {
   const named = multiplications(net, { over: 'named' })
   const edges = multiplications(net)
   const c = reverse.trace(courseC.f, courseC.x, { names: courseC.names })
+  const cCount = multiplications(c)
   return [
     {
       name: 'backward-network',
@@ -37,7 +38,7 @@ export async function backwardFigures(): Promise<Figure[]> {
       name: 'backward-c',
       title:
         "The course's c = (a - b)^2 at a = 2, b = 0: every op, its value, adjoint and local partials",
-      caption: `The forward pass computes a - b = ${digits(c.nodes[2]?.value ?? Number.NaN)} and c = ${digits(c.value)}; the backward pass starts from dc/dc = 1, multiplies by the partial of pow, 2(a - b) = ${digits(c.edges[0]?.partial ?? Number.NaN)}, then by sub's partials 1 and -1: dc/da = ${digits(c.gradient[0] ?? Number.NaN)} and dc/db = ${digits(c.gradient[1] ?? Number.NaN)}, as PyTorch's c.backward() gives.`,
+      caption: `The forward pass computes a - b = ${digits(c.nodes[2]?.value ?? Number.NaN)} and c = ${digits(c.value)}; the backward pass starts from dc/dc = 1, multiplies by the partial of pow, 2(a - b) = ${digits(c.edges[0]?.partial ?? Number.NaN)}, then by sub's partials 1 and -1: dc/da = ${digits(c.gradient[0] ?? Number.NaN)} and dc/db = ${digits(c.gradient[1] ?? Number.NaN)}, as PyTorch's c.backward() gives. With one shared factor and two inputs, reuse saves nothing yet: ${cCount.separate} multiplications by the chain rule applied to each input separately, ${cCount.backpropagation} by backpropagation.`,
       svg: await traceToSvg(c),
     },
   ]
