@@ -85,6 +85,9 @@ describe('the expression parser', () => {
     expect(parseError('pow(a)')).toBe(
       'explain: pow takes 2 arguments, given 1 at position 1:\n  pow(a)\n  ^',
     )
+    expect(parseError('sin + 1')).toBe(
+      'explain: sin is a function: write sin(...) at position 1:\n  sin + 1\n  ^',
+    )
     expect(parseError('  ')).toBe('explain: the expression is empty; give one such as "(a - b)^2".')
   })
 })
@@ -110,6 +113,50 @@ describe('gradlab explain', () => {
     expect(files.size).toBe(0)
   })
 
+  it('checks the syntax before the values, and needs no --at for a constant', async () => {
+    const bad = await run('explain', 'sin(a')
+    expect(bad.code).toBe(1)
+    expect(bad.err).toMatch(/^gradlab explain: expected '\)' after the arguments/)
+    const constant = await run('explain', '2 + 3', '--no-svg')
+    expect(constant.code).toBe(0)
+    expect(constant.out.split('\n')[0]).toBe(
+      'f() = 2 + 3 (no variables: a constant, whose gradient is empty)',
+    )
+    expect(constant.out).toContain('gradient: f = 5')
+  })
+
+  it('adds up several --at, and notes a name the expression does not use', async () => {
+    const { code, out, err } = await run(
+      'explain',
+      'a * b',
+      '--at',
+      'a=2',
+      '--at',
+      'b=3,c=1',
+      '--no-svg',
+    )
+    expect(code).toBe(0)
+    expect(out.split('\n')[0]).toBe('f(a, b, c) = a * b at a = 2, b = 3, c = 1')
+    expect(out).toMatch(/\n {2}d\/da +3 +3 +\S+\n {2}d\/db +2 +2 +\S+\n {2}d\/dc +0 +0 +0$/)
+    expect(err).toBe('gradlab explain: note: c is not in the expression, so its derivative is 0.')
+  })
+
+  it('says so when the SVG cannot be written, and exits with 1', async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runExplain(['explain', 'a', '--at', 'a=1', '--svg', '/no/such/dir/x.svg'], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      writeFile: () => {
+        throw new Error("ENOENT: no such file or directory, open '/no/such/dir/x.svg'")
+      },
+    })
+    expect(code).toBe(1)
+    expect(err).toEqual([
+      "gradlab explain: could not write the SVG to /no/such/dir/x.svg: ENOENT: no such file or directory, open '/no/such/dir/x.svg'",
+    ])
+  })
+
   it('says which names have no value, and how to give them', async () => {
     const { code, err } = await run('explain', 'a * b + c', '--at', 'a=1')
     expect(code).toBe(2)
@@ -130,7 +177,6 @@ describe('gradlab explain', () => {
     for (const [args, message] of [
       [[], 'no command given'],
       [['explian', 'a'], "unknown command 'explian'"],
-      [['explain', 'a'], '--at is missing: give every name a value'],
       [['explain', 'a', '--at', 'a=x'], "--at: 'a=x' is not name=number"],
       [['explain', 'a', '--at', 'a=1,a=2'], '--at gives a twice'],
       [['explain', 'a', 'b', '--at', 'a=1'], "one expression only, but 'b' follows 'a'"],

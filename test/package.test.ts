@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -115,14 +115,18 @@ describe('installed from its tarball with npm install', () => {
 
   it('installs the gradlab command: gradlab explain prints the passes, and says how to get the SVG', () => {
     const project = installed('module')
-    const printed = execFileSync(
-      join(project, 'node_modules', '.bin', 'gradlab'),
-      ['explain', '(a - b)^2', '--at', 'a=2,b=0'],
-      { cwd: project, encoding: 'utf8' },
+    const bin = join(project, 'node_modules', '.bin', 'gradlab')
+    const run = spawnSync(bin, ['explain', '(a - b)^2', '--at', 'a=2,b=0'], {
+      cwd: project,
+      encoding: 'utf8',
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/\n {2}d\/da {2}4 {13}4 {13}3\.99\d+\n/)
+    expect(run.stderr).toBe(
+      'no SVG drawn: drawing needs the package @viz-js/viz (npm install @viz-js/viz)\n',
     )
-    expect(printed).toMatch(/\n {2}d\/da {2}4 {13}4 {13}3\.99\d+\n/)
-    expect(printed.trimEnd().split('\n').at(-1)).toBe(
-      'no SVG drawn: drawing needs the package @viz-js/viz (npm install @viz-js/viz)',
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toBe(
+      `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`,
     )
   }, 60_000)
 

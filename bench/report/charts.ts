@@ -31,7 +31,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
   const acc = r.accuracy[0]
   return {
     targets: [
-      'Performance targets: measured ratio (dot; rule: spread over the rounds) vs target (black tick), log scale',
+      `Performance targets that are ratios (${(r.targets ?? []).filter((t) => t.unit === 'ratio' && t.measured !== null).length} of ${(r.targets ?? []).length}; the others, in milliseconds, bytes, errors and counts, are in the sentences above): measured ratio (dot; rule: spread over the rounds) vs target (black tick), log scale. An 'at most' target is met left of its tick, a 'more than' target right of it`,
       targetChart(r),
     ],
     gradient: [

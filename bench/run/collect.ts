@@ -149,7 +149,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
       })
       const out: MemoryCase = result ?? failed('failed: the worker sent no result')
       progress(
-        `  memory ${METHOD_LABEL[out.method]} n = ${out.n}: ${out.liveBytes ?? out.reason} bytes live`,
+        `  memory ${METHOD_LABEL[out.method]} n = ${out.n}: ${out.liveBytes === null ? out.reason : `${out.liveBytes} bytes live`}`,
       )
       return out
     }),

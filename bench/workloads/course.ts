@@ -21,8 +21,8 @@ export const courseNetwork = {
     const [wh11, wh12, wh21, wh22, wy1, wy2] = w as [T, T, T, T, T, T]
     const z1 = named(m.add(m.mul(wh11, data.x1), m.mul(wh12, data.x2)), 'z1')
     const z2 = named(m.add(m.mul(wh21, data.x1), m.mul(wh22, data.x2)), 'z2')
-    const h1 = named(m.tanh(z1), 'h1 = g(z1)')
-    const h2 = named(m.tanh(z2), 'h2 = g(z2)')
+    const h1 = named(m.tanh(z1), 'h1')
+    const h2 = named(m.tanh(z2), 'h2')
     const yHat = named(m.add(m.mul(wy1, h1), m.mul(wy2, h2)), 'y_hat')
     return named(m.div(m.square(m.sub(yHat, data.y)), 2), 'L')
   },

@@ -17,8 +17,8 @@ export const USAGE = `usage: gradlab explain "<expression>" --at name=value,... 
 
   The expression uses numbers, names, + - * / ^ (or **), parentheses and
   gradlab's ops as functions: sin(a), tanh(w * x + b), pow(a, b), max(a, b).
-  --at gives every name a value. The trace is drawn to explain.svg, or FILE
-  (drawing needs the package @viz-js/viz).
+  --at gives every name a value (several --at add up). The trace is drawn
+  to explain.svg, or FILE (drawing needs the package @viz-js/viz).
 
   example: gradlab explain "(a - b)^2" --at a=2,b=0`
 
@@ -31,6 +31,7 @@ export interface ExplainIO {
 
 interface Parsed {
   readonly expression: string
+  /** The values --at gave, in order; empty when there was no --at. */
   readonly at: ReadonlyMap<string, number>
   readonly svg: string | null
 }
@@ -45,14 +46,15 @@ function parseArguments(args: readonly string[]): Parsed {
     )
   }
   let expression: string | undefined
-  let atText: string | undefined
+  const atTexts: string[] = []
   let svg: string | null = 'explain.svg'
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string
     if (arg === '--at') {
-      atText = rest[++i]
-      if (atText === undefined) throw new UsageError('--at needs name=value pairs')
-    } else if (arg.startsWith('--at=')) atText = arg.slice(5)
+      const text = rest[++i]
+      if (text === undefined) throw new UsageError('--at needs name=value pairs')
+      atTexts.push(text)
+    } else if (arg.startsWith('--at=')) atTexts.push(arg.slice(5))
     else if (arg === '--svg') {
       const file = rest[++i]
       if (file === undefined) throw new UsageError('--svg needs a file name')
@@ -63,9 +65,9 @@ function parseArguments(args: readonly string[]): Parsed {
     else throw new UsageError(`one expression only, but '${arg}' follows '${expression}'`)
   }
   if (expression === undefined) throw new UsageError('no expression given')
-  if (atText === undefined) throw new UsageError('--at is missing: give every name a value')
   const at = new Map<string, number>()
-  for (const pair of atText.split(',')) {
+  // Several --at add up: --at a=1 --at b=2 is --at a=1,b=2.
+  for (const pair of atTexts.flatMap((text) => text.split(','))) {
     const m = /^\s*([A-Za-z_]\w*)\s*=\s*(\S+)\s*$/.exec(pair)
     const value = m === null ? Number.NaN : Number(m[2])
     if (m === null || m[2] === undefined || Number.isNaN(value)) {
@@ -134,12 +136,19 @@ export async function runExplain(args: readonly string[], io: ExplainIO): Promis
       )
       return 2
     }
+    const unused = [...parsed.at.keys()].filter((v) => !used.includes(v))
+    if (unused.length > 0) {
+      io.err(
+        `gradlab explain: note: ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} not in the expression, so ${unused.length === 1 ? 'its derivative is' : 'their derivatives are'} 0.`,
+      )
+    }
     const variables = [...parsed.at.keys()]
     const x = variables.map((v) => parsed.at.get(v) as number)
     const f = evaluator(tree, parsed.expression, variables)
     const t = reverse.trace(f, x, { names: variables })
+    const point = variables.map((v, i) => `${v} = ${x[i]}`).join(', ')
     io.out(
-      `f(${variables.join(', ')}) = ${parsed.expression} at ${variables.map((v, i) => `${v} = ${x[i]}`).join(', ')}`,
+      `f(${variables.join(', ')}) = ${parsed.expression}${point === '' ? ' (no variables: a constant, whose gradient is empty)' : ` at ${point}`}`,
     )
     io.out('')
     io.out('forward pass: each op once, inputs first')
@@ -162,14 +171,24 @@ export async function runExplain(args: readonly string[], io: ExplainIO): Promis
     }
     if (parsed.svg !== null) {
       io.out('')
+      let svg: string
       try {
         const { traceToSvg } = await import('../draw/index.js')
-        io.writeFile(parsed.svg, await traceToSvg(t))
-        io.out(`wrote the trace as SVG to ${parsed.svg}`)
+        svg = await traceToSvg(t)
       } catch (error) {
         if (!isGradlabError(error, 'ERR_GRADLAB_MISSING_DEPENDENCY')) throw error
-        io.out('no SVG drawn: drawing needs the package @viz-js/viz (npm install @viz-js/viz)')
+        io.err('no SVG drawn: drawing needs the package @viz-js/viz (npm install @viz-js/viz)')
+        return 0
       }
+      try {
+        io.writeFile(parsed.svg, svg)
+      } catch (error) {
+        io.err(
+          `gradlab explain: could not write the SVG to ${parsed.svg}: ${error instanceof Error ? error.message : String(error)}`,
+        )
+        return 1
+      }
+      io.out(`wrote the trace as SVG to ${parsed.svg}`)
     }
     return 0
   } catch (error) {

@@ -159,14 +159,17 @@ export function parseExpression(text: string): Expression {
       return { kind: 'number', value: Number(t.text), start: t.start, end: t.start + t.text.length }
     }
     if (t.kind === 'name') {
-      if (!(peek().kind === 'symbol' && peek().text === '(')) {
-        return { kind: 'variable', name: t.text, start: t.start, end: t.start + t.text.length }
-      }
       const arity = (UNARY_OPS as readonly string[]).includes(t.text)
         ? 1
         : (BINARY_OPS as readonly string[]).includes(t.text)
           ? 2
           : 0
+      if (!(peek().kind === 'symbol' && peek().text === '(')) {
+        if (arity > 0) {
+          throw syntaxError(text, t.start, `${t.text} is a function: write ${t.text}(...)`)
+        }
+        return { kind: 'variable', name: t.text, start: t.start, end: t.start + t.text.length }
+      }
       if (arity === 0) {
         throw syntaxError(
           text,

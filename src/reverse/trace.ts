@@ -243,5 +243,13 @@ function checkNames(label: string, names: unknown, n: number): readonly string[]
       `${label}: options.names must be an array of ${n} non-empty strings, one per input.`,
     )
   }
+  const twice = names.find((s, i) => names.indexOf(s) !== i)
+  if (twice !== undefined) {
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      `${label}: options.names gives '${twice}' to two inputs; each input needs a name of its own.`,
+    )
+  }
   return names
 }

@@ -125,6 +125,13 @@ export function chainGraph(trace: GradientTrace): ChainGraph {
 
 /** The input nodes meant by `inputs`: their ids, or their names from `options.names`. */
 function inputIds(label: string, trace: GradientTrace, inputs: readonly (number | string)[]) {
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw gradlabError(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      `${label}: give the inputs whose shared factors you want, as a non-empty array of indices or names.`,
+    )
+  }
   return inputs.map((which) => {
     const id =
       typeof which === 'number'

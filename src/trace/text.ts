@@ -127,7 +127,9 @@ export function traceToDot(trace: GradientTrace, options?: TraceDrawOptions): st
   return `${out.join('\n')}\n`
 }
 
-const mermaidString = (s: string) => s.replace(/"/g, '#quot;')
+/** Text inside a Mermaid label: its entity codes for the characters Mermaid would read as markup. */
+const mermaidString = (s: string) =>
+  s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\n/g, ' ')
 
 /**
  * The trace as a Mermaid flowchart (top to bottom), with the same labels as
@@ -142,7 +144,7 @@ export function traceToMermaid(trace: GradientTrace, options?: TraceDrawOptions)
   const d = drawing('traceToMermaid', trace, options)
   const out = ['flowchart TB']
   for (const n of [...d.nodes].sort((a, b) => b.id - a.id)) {
-    const text = mermaidString(n.lines.join('<br/>'))
+    const text = n.lines.map(mermaidString).join('<br/>')
     out.push(n.input ? `  n${n.id}["${text}"]` : `  n${n.id}("${text}")`)
   }
   drawOrder(d.edges).forEach((e, k) => {

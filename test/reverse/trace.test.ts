@@ -180,6 +180,12 @@ describe('reverse.trace', () => {
       /^reverse\.trace: options\.names must be an array of 1 non-empty strings/,
     )
     expectGradlabError(
+      () => reverse.trace((m, [a, b]) => m.add(a, b), [1, 2], { names: ['a', 'a'] }),
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      /^reverse\.trace: options\.names gives 'a' to two inputs/,
+    )
+    expectGradlabError(
       () => reverse.trace(f, [1], { name: ['a'] } as never),
       TypeError,
       'ERR_GRADLAB_UNKNOWN_OPTION',
@@ -288,6 +294,12 @@ describe("the course's shared factors, found in a trace of the 2-2-1 network", (
       RangeError,
       'ERR_GRADLAB_INVALID_OPTIONS',
       /^sharedFactors: no input is named 'w\^h_13'; the trace has 6 inputs \(w\^h_11, /,
+    )
+    expectGradlabError(
+      () => sharedFactors(t, []),
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPTIONS',
+      /^sharedFactors: give the inputs whose shared factors you want/,
     )
     expectGradlabError(
       () => sharedFactors(t, [6]),
@@ -425,6 +437,13 @@ describe('drawing a trace', () => {
     expect(parsed.nodes[3].partials).toEqual([4, null])
     const log = reverse.trace((m, [a]) => m.log(a), [0])
     expect(JSON.parse(traceToJSON(log)).nodes[1].value).toBe('-Infinity')
+  })
+
+  it('writes names with markup or line breaks as text in Mermaid', () => {
+    const odd = reverse.trace((m, [a]) => m.sin(a), [0], { names: ['<b>"x"\ny'] })
+    expect(traceToMermaid(odd)).toContain(
+      'n0["#lt;b#gt;#quot;x#quot; y<br/>value 0<br/>adjoint 1"]',
+    )
   })
 
   it('highlights the shared edges of the full trace too', () => {
