@@ -38,13 +38,12 @@ export type Expression =
       readonly end: number
     }
 
+/** The infix operators of sums and products (a power is parsed apart: it binds tighter, to the right). */
 const BINARY_SYMBOL: Readonly<Record<string, BinaryName>> = {
   '+': 'add',
   '-': 'sub',
   '*': 'mul',
   '/': 'div',
-  '^': 'pow',
-  '**': 'pow',
 }
 
 interface Token {

@@ -102,11 +102,6 @@ export function recordProgram(
   }
 }
 
-/** The session of the program being recorded (reverse.compile, reverse.trace); 0 when none is. */
-export function programSession(): number {
-  return programContext.session
-}
-
 /** Reads one output of the evaluation being recorded: a variable of this session or a plain number. */
 export function output(
   label: string,

@@ -5,8 +5,8 @@ import { BINARY_OPS, UNARY_OPS } from '../ops/index.js'
 import type { ScalarFn } from '../ops/types.js'
 import { Interpreter } from './interpreter.js'
 import { BLOCK, CALL, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
-import { programSession, recordProgram } from './recording.js'
-import { TapeVar } from './variable.js'
+import { recordProgram } from './recording.js'
+import { SESSION, TapeVar } from './variable.js'
 
 /*
  * A gradient's trace: the recording reverse mode made of one evaluation, as
@@ -116,11 +116,12 @@ export function named<T>(value: T, name: string): T {
       `named: the name must be a non-empty string, got ${typeof name === 'string' ? 'an empty string' : String(name)}.`,
     )
   }
+  // Only a value of the recording being traced: not one of a gradient taken inside f.
   if (
     naming !== null &&
     value instanceof TapeVar &&
     value.index >= 0 &&
-    programSession() === naming.session
+    value[SESSION] === naming.session
   ) {
     naming.names.set(value.index, name)
   }
