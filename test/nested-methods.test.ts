@@ -183,3 +183,115 @@ describe('within(m) checks its arguments as the top-level methods do', () => {
     })
   }
 })
+
+describe('within(m) at the edges: outputs that are inputs or constants, reads of values, deeper nesting', () => {
+  for (const inner of STRATEGIES) {
+    const exact = inner !== numeric
+    const close = (actual: number, expected: number) =>
+      expectClose(actual, expected, exact ? 0 : 1e-7)
+
+    it(`${inner.name}.within(m): a function that returns an input, or a constant, has gradient e_0, or 0`, () => {
+      const [g0, g1] = forward.gradient(
+        (m, [x]) => {
+          const w = inner.within(m)
+          const input = w.gradient((_mi, y) => y[0] as never, [x as never, 2])
+          const constant = w.gradient((mi) => mi.constant(3), [x as never, 2])
+          return m.add(
+            m.add(input[0] as never, m.mul(2, input[1] as never)),
+            m.add(constant[0] as never, constant[1] as never),
+          )
+        },
+        [0.3],
+      ) as unknown as number[]
+      close(g0 as number, 0)
+      expect(g1).toBeUndefined()
+      const r = reverse.gradient(
+        (m, [x]) => {
+          const w = inner.within(m)
+          // jvp and vjp of F(y) = [y0, 7]: J = [[1, 0], [0, 0]].
+          const F = <U>(_mi: Ops<U, typeof x>, y: readonly U[]) => [y[0] as U, 7 as unknown as U]
+          const jvp = w.jvp(F, [x as never, 2], [3, 5])
+          const vjp = w.vjp(F, [x as never, 2], [4, 6])
+          const j = w.jacobian(F, [x as never, 2])
+          return m.add(
+            m.add(m.mul(x, jvp.tangent[0] as never), jvp.tangent[1] as never),
+            m.add(
+              m.mul(x, m.add(vjp.cotangent[0] as never, vjp.cotangent[1] as never)),
+              m.mul(x, m.add(j[0]?.[0] as never, j[1]?.[1] as never)),
+            ),
+          )
+        },
+        [0.3],
+      )
+      // d/dx [x * 3 + 0 + x * (4 + 0) + x * (1 + 0)] = 8
+      close(r[0] as number, 8)
+    })
+
+    it(`${inner.name}.within(m): m.value and comparisons read an inner value as a number`, () => {
+      const seen: number[] = []
+      const d = reverse.derivative((m, x) => {
+        return inner.within(m).derivative((mi, y) => {
+          seen.push(mi.value(y), mi.value(x), mi.value(2))
+          return mi.lt(y, 1) ? mi.mul(x, mi.square(y)) : y
+        }, x)
+      }, 0.5)
+      // d/dx of [d/dy x y^2 at y = x] = d/dx 2x^2 = 4x.
+      close(d, 2)
+      // Finite differences first read y at a point a step away from x.
+      expectClose(seen[0] as number, 0.5, exact ? 0 : 1e-4)
+      expect(seen.slice(1, 3)).toEqual([0.5, 2])
+    })
+
+    it(`${inner.name}.within(m) inside ${inner.name}.within(m): the third derivative of x^4 is 24x`, () => {
+      const d = forward.derivative(
+        (m, x) =>
+          inner
+            .within(m)
+            .derivative((mi, y) => inner.within(mi).derivative((mj, z) => mj.pow(z, 4), y), x),
+        0.5,
+      )
+      expectClose(d, 12, exact ? 1e-12 : 1e-3)
+    })
+
+    it(`${inner.name}.within(m): operands and points that are not values are refused, naming the call`, () => {
+      const label = `${inner.name}.within(m).gradient`
+      const bad = (call: (m: Ops<unknown>, x: unknown) => unknown) => {
+        try {
+          forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1)
+        } catch (error) {
+          return error as Error & { code: string }
+        }
+        throw new Error('expected the call to throw')
+      }
+      const operand = bad((m, x) =>
+        inner.within(m).gradient((mi, y) => mi.add(y[0] as never, 'a' as never), [x]),
+      )
+      expect(operand.code).toBe('ERR_GRADLAB_INVALID_OPERAND')
+      // Finite differences evaluate f with the enclosing ops themselves, which name their own call.
+      const opsLabel = inner === numeric ? 'forward.derivative' : label
+      expect(
+        operand.message.startsWith(
+          `${opsLabel}: add received a string ("a"); expected a value made by these ops`,
+        ),
+      ).toBe(true)
+      const point = bad((m) => inner.within(m).gradient((_mi, y) => y[0] as never, 5 as never))
+      expect(point.code).toBe('ERR_GRADLAB_INVALID_POINT')
+      expect(point.message).toMatch(
+        /got the number 5\. For a function of one number, use derivative\.$/,
+      )
+      const entry = bad((m) => inner.within(m).gradient((_mi, y) => y[0] as never, [{}] as never))
+      expect(entry.code).toBe('ERR_GRADLAB_INVALID_POINT')
+      expect(entry.message).toMatch(
+        /x\[0\] must be a number or a value of the enclosing derivative's ops/,
+      )
+      const view = bad((m) =>
+        inner
+          .within(m)
+          .gradient((_mi, y) => y[0] as never, new DataView(new ArrayBuffer(8)) as never),
+      )
+      expect(view.code).toBe('ERR_GRADLAB_INVALID_POINT')
+      const notFn = bad((m) => inner.within(m).gradient(3 as never, [1]))
+      expect(notFn.message.startsWith(`${label}: f must be a function`)).toBe(true)
+    })
+  }
+})
