@@ -5,6 +5,7 @@ import {
   numeric,
   type Operand,
   type Ops,
+  plain,
   reverse,
   type Strategy,
 } from '../src/index.js'
@@ -294,4 +295,109 @@ describe('within(m) at the edges: outputs that are inputs or constants, reads of
       expect(notFn.message.startsWith(`${label}: f must be a function`)).toBe(true)
     })
   }
+})
+
+describe('within(m) errors name the method and the argument', () => {
+  const fn = <T>(mi: Ops<T>, y: readonly T[]) => mi.sin(y[0] as T)
+  const vec = <T>(mi: Ops<T>, y: readonly T[]) => [mi.sin(y[0] as T), y[1] as T]
+  for (const inner of STRATEGIES) {
+    const w = `${inner.name}.within(m)`
+    const cases: [string, (m: Ops<unknown>, x: unknown) => unknown, string][] = [
+      [
+        'derivative',
+        (m) => inner.within(m).derivative(1 as never, 1),
+        `${w}.derivative: g must be a function`,
+      ],
+      [
+        'derivative',
+        (m) => inner.within(m).derivative((mi, y) => mi.sin(y), 'a' as never),
+        `${w}.derivative: x must be a number or a value of the enclosing derivative's ops`,
+      ],
+      [
+        'derivative',
+        (m) => inner.within(m).derivative((_mi, y) => [y] as never, 1),
+        `${w}.derivative: g returned`,
+      ],
+      [
+        'gradient',
+        (m) => inner.within(m).gradient(1 as never, [1]),
+        `${w}.gradient: f must be a function`,
+      ],
+      [
+        'valueAndGradient',
+        (m) => inner.within(m).valueAndGradient(fn, 'a' as never),
+        `${w}.valueAndGradient: x must be an array`,
+      ],
+      [
+        'jacobian',
+        (m) => inner.within(m).jacobian(1 as never, [1]),
+        `${w}.jacobian: F must be a function`,
+      ],
+      [
+        'jacobian',
+        (m) => inner.within(m).jacobian(vec, 'a' as never),
+        `${w}.jacobian: x must be an array`,
+      ],
+      [
+        'jvp',
+        (m) => inner.within(m).jvp(1 as never, [1, 2], [1, 1]),
+        `${w}.jvp: F must be a function`,
+      ],
+      [
+        'jvp',
+        (m) => inner.within(m).jvp(vec, 'a' as never, [1, 1]),
+        `${w}.jvp: x must be an array`,
+      ],
+      [
+        'jvp',
+        (m) => inner.within(m).jvp(vec, [1, 2], 'a' as never),
+        `${w}.jvp: v must be an array`,
+      ],
+      [
+        'jvp',
+        (m) => inner.within(m).jvp(vec, [1, 2], [1]),
+        `${w}.jvp: v has length 1 but must have length 2 (one entry per input)`,
+      ],
+      [
+        'vjp',
+        (m) => inner.within(m).vjp(1 as never, [1, 2], [1, 1]),
+        `${w}.vjp: F must be a function`,
+      ],
+      [
+        'vjp',
+        (m) => inner.within(m).vjp(vec, 'a' as never, [1, 1]),
+        `${w}.vjp: x must be an array`,
+      ],
+      [
+        'vjp',
+        (m) => inner.within(m).vjp(vec, [1, 2], 'a' as never),
+        `${w}.vjp: u must be an array`,
+      ],
+      [
+        'vjp',
+        (m) => inner.within(m).vjp(vec, [1, 2], [1]),
+        `${w}.vjp: u has length 1 but must have length 2 (one entry per output of F)`,
+      ],
+    ]
+    for (const [method, call, start] of cases) {
+      it(`${w}.${method}: ${start.slice(w.length + method.length + 3)}`, () => {
+        let error: unknown
+        try {
+          forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1)
+        } catch (e) {
+          error = e
+        }
+        expect(isGradlabError(error)).toBe(true)
+        expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true)
+      })
+    }
+  }
+
+  it("numeric.within(m) takes steps relative to the point's scale, not below eps^(1/3) absolute", () => {
+    // At x = 0.001 a step relative to |x| alone (about 6e-9) would leave rounding errors near 1e-8.
+    const d = numeric.within(plain).derivative((mi, y) => mi.exp(y), 0.001) as number
+    expectClose(d, Math.exp(0.001), 1e-9)
+    const t = numeric.within(plain).jvp((mi, y) => [mi.exp(y[0] as number)], [0.001], [1000])
+    expectClose(t.tangent[0] as number, 1000 * Math.exp(0.001), 1e-9)
+  })
 })

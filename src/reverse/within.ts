@@ -121,12 +121,18 @@ export function reverseWithin<S>(m: Ops<S>, label?: string): Within<S> {
     return { level, x, tape, result, output }
   }
 
-  const valueAndGradient = (method: string, f: NestedScalarFn<S>, xs: readonly Operand<S>[]) => {
-    const { level, x, tape, result, output } = record(method, 'f', f, xs, (ops, inputs) =>
+  /** `name` is what errors call the function: f, or g for derivative's function of one value. */
+  const valueAndGradient = (
+    method: string,
+    f: NestedScalarFn<S>,
+    xs: readonly Operand<S>[],
+    name = 'f',
+  ) => {
+    const { level, x, tape, result, output } = record(method, name, f, xs, (ops, inputs) =>
       f(ops, inputs),
     )
-    level.checkScalar('f', result)
-    const [node, value] = output('f', result)
+    level.checkScalar(name, result)
+    const [node, value] = output(name, result)
     const adjoint = node < 0 ? [] : tape.backward(m, [[node, 1]])
     return { value, gradient: x.map((_, i) => adjoint[i] ?? 0) }
   }
@@ -148,6 +154,7 @@ export function reverseWithin<S>(m: Ops<S>, label?: string): Within<S> {
         'derivative',
         (ops, [input]) => g(ops, input as never),
         [x],
+        'g',
       )
       return gradient[0] as Operand<S>
     },
