@@ -401,3 +401,100 @@ describe('within(m) errors name the method and the argument', () => {
     expectClose(t.tangent[0] as number, 1000 * Math.exp(0.001), 1e-9)
   })
 })
+
+describe('within(m) refuses what is not a value of its level', () => {
+  const caught = (call: () => unknown) => {
+    try {
+      call()
+    } catch (error) {
+      return error as Error & { code: string }
+    }
+    throw new Error('expected the call to throw')
+  }
+  for (const inner of STRATEGIES) {
+    const w = `${inner.name}.within(m)`
+    it(`${w}: an inner value used as a number, an object as an operand, a Promise as a result`, () => {
+      const asNumber = caught(() =>
+        forward.derivative(
+          (m, x) => inner.within(m).derivative((mi, y) => mi.mul(y, +(y as unknown as number)), x),
+          1,
+        ),
+      )
+      expect(asNumber.code).toBe('ERR_GRADLAB_VALUE_AS_NUMBER')
+      const object = caught(() =>
+        forward.derivative(
+          (m, x) => inner.within(m).derivative((mi, y) => mi.add(y, {} as never), x),
+          1,
+        ),
+      )
+      expect(object.code).toBe(
+        inner === numeric ? 'ERR_GRADLAB_INVALID_OPERAND' : 'ERR_GRADLAB_FOREIGN_VALUE',
+      )
+      const promise = caught(() =>
+        forward.derivative(
+          (m, x) => inner.within(m).derivative((_mi, y) => Promise.resolve(y) as never, x),
+          1,
+        ),
+      )
+      expect(promise.code).toBe('ERR_GRADLAB_ASYNC_FUNCTION')
+      const vector = caught(() =>
+        forward.derivative(
+          (m, x) =>
+            inner.within(m).jacobian((_mi, y) => Promise.resolve(y) as never, [x])[0]?.[0] as never,
+          1,
+        ),
+      )
+      expect(vector.code).toBe('ERR_GRADLAB_ASYNC_FUNCTION')
+    })
+  }
+
+  // Finite differences evaluate f with the enclosing ops, so their f has no values of its own depth.
+  for (const inner of [forward, reverse]) {
+    it(`${inner.name}.within(m): a value of this depth given as a point to another derivative at this depth`, () => {
+      const error = caught(() =>
+        forward.derivative((m, x) => {
+          const w1 = inner.within(m)
+          return w1.derivative((mi, y) => {
+            w1.gradient((mj, z) => mj.sum(z as never), [y as never])
+            return y
+          }, x)
+        }, 1),
+      )
+      expect(error.code).toBe('ERR_GRADLAB_FOREIGN_VALUE')
+      expect(error.message).toMatch(
+        /x\[0\] is a value of a derivative taken at this depth or inside it/,
+      )
+    })
+  }
+
+  for (const inner of [forward, numeric]) {
+    it(`${inner.name}.within(m).jacobian: F whose number of outputs changes between evaluations`, () => {
+      let calls = 0
+      const error = caught(() =>
+        reverse.derivative(
+          (m, x) =>
+            inner
+              .within(m)
+              .jacobian(
+                (mi, y) =>
+                  calls++ === 0 ? [y[0] as never] : [y[0] as never, mi.sin(y[1] as never)],
+                [x, x],
+              )[0]?.[0] as never,
+          1,
+        ),
+      )
+      expect(error.code).toBe('ERR_GRADLAB_OUTPUT_LENGTH_CHANGED')
+      expect(error.message).toMatch(/F returned \d outputs on one evaluation and \d on another/)
+    })
+  }
+
+  it('within refuses an m that is not an ops object', () => {
+    for (const s of STRATEGIES) {
+      const error = caught(() => s.within(null as never))
+      expect(error.code).toBe('ERR_GRADLAB_INVALID_OPERAND')
+      expect(error.message).toBe(
+        `${s.name}.within: m must be the ops object an enclosing derivative handed to its function (or plain), got null.`,
+      )
+    }
+  })
+})
