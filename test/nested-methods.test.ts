@@ -454,7 +454,7 @@ describe('within(m) refuses what is not a value of its level', () => {
       const error = caught(() =>
         forward.derivative((m, x) => {
           const w1 = inner.within(m)
-          return w1.derivative((mi, y) => {
+          return w1.derivative((_mi, y) => {
             w1.gradient((mj, z) => mj.sum(z as never), [y as never])
             return y
           }, x)
