@@ -132,6 +132,12 @@ describe('npm run report -- --smoke', () => {
     )
   })
 
+  it('should give every element of the page an id of its own', () => {
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1])
+    expect(ids.length).toBeGreaterThan(10)
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([])
+  })
+
   it('should label the targets chart in words, not with target ids', async () => {
     const svg = await readFile(path.join(out, 'charts', 'targets.svg'), 'utf8')
     for (const id of TARGETS) expect(svg, id).not.toContain(`${id}:`)

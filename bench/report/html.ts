@@ -60,7 +60,8 @@ ${heading('the-backward-pass')}
 ${figures
   .map(
     (f) =>
-      `<figure id="figure-${f.name}"><figcaption>${escapeHtml(f.title)}</figcaption>${inlineSvg(f.svg)}<p>${escapeHtml(f.caption)}</p></figure>`,
+      // Graphviz numbers its elements' ids from 1 in each drawing: prefixed, two drawings in one page keep them apart.
+      `<figure id="figure-${f.name}"><figcaption>${escapeHtml(f.title)}</figcaption>${inlineSvg(f.svg).replace(/ id="/g, ` id="${f.name}-`)}<p>${escapeHtml(f.caption)}</p></figure>`,
   )
   .join('\n')}
 ${heading('performance-targets')}
