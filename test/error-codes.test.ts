@@ -16,6 +16,7 @@ import {
   type TapeVar,
   type VectorFn,
 } from '../src/index.js'
+import { thrown } from './helpers/errors.js'
 
 /*
  * Every error gradlab throws carries a stable `code`, so a program can tell
@@ -126,15 +127,6 @@ const CODES = [
   'ERR_GRADLAB_INVALID_EXPRESSION',
   'ERR_GRADLAB_INTERNAL',
 ]
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
-}
 
 describe('error codes', () => {
   it('are exactly the documented, stable list', () => {

@@ -9,6 +9,7 @@ import {
   reverse,
   type Strategy,
 } from '../src/index.js'
+import { thrown } from './helpers/errors.js'
 
 /*
  * Every method of within(m) (jacobian, jvp, vjp, valueAndGradient, beside
@@ -99,16 +100,6 @@ for (const outer of STRATEGIES) {
       })
     })
   }
-}
-
-/** The error a call throws. */
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
 }
 
 describe('within(m) checks its arguments as the top-level methods do', () => {
@@ -256,14 +247,8 @@ describe('within(m) at the edges: outputs that are inputs or constants, reads of
 
     it(`${inner.name}.within(m): operands and points that are not values are refused, naming the call`, () => {
       const label = `${inner.name}.within(m).gradient`
-      const bad = (call: (m: Ops<unknown>, x: unknown) => unknown) => {
-        try {
-          forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1)
-        } catch (error) {
-          return error as Error & { code: string }
-        }
-        throw new Error('expected the call to throw')
-      }
+      const bad = (call: (m: Ops<unknown>, x: unknown) => unknown) =>
+        thrown(() => forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1))
       const operand = bad((m, x) =>
         inner.within(m).gradient((mi, y) => mi.add(y[0] as never, 'a' as never), [x]),
       )
@@ -381,14 +366,11 @@ describe('within(m) errors name the method and the argument', () => {
     ]
     for (const [method, call, start] of cases) {
       it(`${w}.${method}: ${start.slice(w.length + method.length + 3)}`, () => {
-        let error: unknown
-        try {
-          forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1)
-        } catch (e) {
-          error = e
-        }
+        const error = thrown(() =>
+          forward.derivative((m, x) => call(m as Ops<unknown>, x) as never, 1),
+        )
         expect(isGradlabError(error)).toBe(true)
-        expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true)
+        expect(error.message.startsWith(start), error.message).toBe(true)
       })
     }
   }
@@ -403,25 +385,17 @@ describe('within(m) errors name the method and the argument', () => {
 })
 
 describe('within(m) refuses what is not a value of its level', () => {
-  const caught = (call: () => unknown) => {
-    try {
-      call()
-    } catch (error) {
-      return error as Error & { code: string }
-    }
-    throw new Error('expected the call to throw')
-  }
   for (const inner of STRATEGIES) {
     const w = `${inner.name}.within(m)`
     it(`${w}: an inner value used as a number, an object as an operand, a Promise as a result`, () => {
-      const asNumber = caught(() =>
+      const asNumber = thrown(() =>
         forward.derivative(
           (m, x) => inner.within(m).derivative((mi, y) => mi.mul(y, +(y as unknown as number)), x),
           1,
         ),
       )
       expect(asNumber.code).toBe('ERR_GRADLAB_VALUE_AS_NUMBER')
-      const object = caught(() =>
+      const object = thrown(() =>
         forward.derivative(
           (m, x) => inner.within(m).derivative((mi, y) => mi.add(y, {} as never), x),
           1,
@@ -430,14 +404,14 @@ describe('within(m) refuses what is not a value of its level', () => {
       expect(object.code).toBe(
         inner === numeric ? 'ERR_GRADLAB_INVALID_OPERAND' : 'ERR_GRADLAB_FOREIGN_VALUE',
       )
-      const promise = caught(() =>
+      const promise = thrown(() =>
         forward.derivative(
           (m, x) => inner.within(m).derivative((_mi, y) => Promise.resolve(y) as never, x),
           1,
         ),
       )
       expect(promise.code).toBe('ERR_GRADLAB_ASYNC_FUNCTION')
-      const vector = caught(() =>
+      const vector = thrown(() =>
         forward.derivative(
           (m, x) =>
             inner.within(m).jacobian((_mi, y) => Promise.resolve(y) as never, [x])[0]?.[0] as never,
@@ -451,7 +425,7 @@ describe('within(m) refuses what is not a value of its level', () => {
   // Finite differences evaluate f with the enclosing ops, so their f has no values of its own depth.
   for (const inner of [forward, reverse]) {
     it(`${inner.name}.within(m): a value of this depth given as a point to another derivative at this depth`, () => {
-      const error = caught(() =>
+      const error = thrown(() =>
         forward.derivative((m, x) => {
           const w1 = inner.within(m)
           return w1.derivative((_mi, y) => {
@@ -470,7 +444,7 @@ describe('within(m) refuses what is not a value of its level', () => {
   for (const inner of [forward, numeric]) {
     it(`${inner.name}.within(m).jacobian: F whose number of outputs changes between evaluations`, () => {
       let calls = 0
-      const error = caught(() =>
+      const error = thrown(() =>
         reverse.derivative(
           (m, x) =>
             inner
@@ -490,7 +464,7 @@ describe('within(m) refuses what is not a value of its level', () => {
 
   it('within refuses an m that is not an ops object', () => {
     for (const s of STRATEGIES) {
-      const error = caught(() => s.within(null as never))
+      const error = thrown(() => s.within(null as never))
       expect(error.code).toBe('ERR_GRADLAB_INVALID_OPERAND')
       expect(error.message).toBe(
         `${s.name}.within: m must be the ops object an enclosing derivative handed to its function (or plain), got null.`,

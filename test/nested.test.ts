@@ -12,6 +12,7 @@ import {
   reverse,
   type Strategy,
 } from '../src/index.js'
+import { thrown } from './helpers/errors.js'
 
 /*
  * Derivatives taken inside derivatives (`within(m)`), and the second-order
@@ -265,13 +266,4 @@ function expectMatrix(
       expectClose(row[j] as number, expected[i]?.[j] as number, relative)
     }
   }
-}
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
 }

@@ -9,3 +9,13 @@ export function gradlabErr(
 ): Error {
   return Object.assign(new Kind(message), { code })
 }
+
+/** What `call` throws; fails the test when it returns instead. */
+export function thrown(call: () => unknown): Error & { code?: string } {
+  try {
+    call()
+  } catch (error) {
+    return error as Error & { code?: string }
+  }
+  throw new Error('expected the call to throw')
+}

@@ -14,6 +14,7 @@ import {
   traceToMermaid,
 } from '../../src/index.js'
 import { formatNumber } from '../../src/trace/text.js'
+import { thrown } from '../helpers/errors.js'
 
 /*
  * The corners of reverse.trace, its chain rule and its drawings that
@@ -23,14 +24,11 @@ import { formatNumber } from '../../src/trace/text.js'
  * parser of gradlab explain on numbers, spaces and the names it gives.
  */
 
+/** The message of the gradlab error `call` throws. */
 function message(call: () => unknown): string {
-  try {
-    call()
-  } catch (error) {
-    expect(isGradlabError(error)).toBe(true)
-    return (error as Error).message
-  }
-  throw new Error('expected the call to throw')
+  const error = thrown(call)
+  expect(isGradlabError(error)).toBe(true)
+  return error.message
 }
 
 describe('reverse.trace, corners', () => {

@@ -16,6 +16,7 @@ import {
   traceToJSON,
   traceToMermaid,
 } from '../../src/index.js'
+import { thrown } from '../helpers/errors.js'
 
 /*
  * reverse.trace: the recording of one gradient as data. Its adjoints are
@@ -61,15 +62,10 @@ function expectGradlabError(
   code: string,
   message: RegExp,
 ): void {
-  let thrown: unknown
-  try {
-    fn()
-  } catch (error) {
-    thrown = error
-  }
-  expect(thrown).toBeInstanceOf(Kind)
-  expect((thrown as { code?: string }).code).toBe(code)
-  expect((thrown as Error).message).toMatch(message)
+  const error = thrown(fn)
+  expect(error).toBeInstanceOf(Kind)
+  expect(error.code).toBe(code)
+  expect(error.message).toMatch(message)
 }
 
 /** The backward pass over a trace's edges, in their order: adjoint[to] += partial * adjoint[from]. */
