@@ -117,24 +117,18 @@ export function parseExpression(text: string): Expression {
     end: number,
   ): Expression => ({ kind: 'op', op: name, operands, start, end })
 
-  function expression(): Expression {
-    let left = term()
-    while (peek().kind === 'symbol' && (peek().text === '+' || peek().text === '-')) {
+  /** A left-associative chain of `operand`s joined by the infix `symbols` (one grammar level). */
+  function chain(symbols: readonly string[], operand: () => Expression): Expression {
+    let left = operand()
+    while (peek().kind === 'symbol' && symbols.includes(peek().text)) {
       const symbol = next().text
-      const right = term()
+      const right = operand()
       left = op(BINARY_SYMBOL[symbol] as BinaryName, [left, right], left.start, right.end)
     }
     return left
   }
-  function term(): Expression {
-    let left = unary()
-    while (peek().kind === 'symbol' && (peek().text === '*' || peek().text === '/')) {
-      const symbol = next().text
-      const right = unary()
-      left = op(BINARY_SYMBOL[symbol] as BinaryName, [left, right], left.start, right.end)
-    }
-    return left
-  }
+  const expression = (): Expression => chain(['+', '-'], term)
+  const term = (): Expression => chain(['*', '/'], unary)
   function unary(): Expression {
     if (peek().kind === 'symbol' && peek().text === '-') {
       const start = next().start
