@@ -141,7 +141,7 @@ function inputIds(label: string, trace: GradientTrace, inputs: readonly (number 
       throw gradlabError(
         RangeError,
         'ERR_GRADLAB_INVALID_OPTIONS',
-        `${label}: ${typeof which === 'number' ? `${which} is not an input's index` : `no input is named '${which}'`}; the trace has ${trace.inputs} inputs${
+        `${label}: ${typeof which === 'number' ? `${which} is not an input's index` : `no input is named '${which}'`}; the trace has ${trace.inputs} input${trace.inputs === 1 ? '' : 's'}${
           trace.nodes.some((n) => n.id < trace.inputs && n.name !== null)
             ? ` (${trace.nodes
                 .slice(0, trace.inputs)
@@ -173,8 +173,18 @@ export function sharedFactors(
   trace: GradientTrace,
   inputs: readonly (number | string)[],
 ): ChainFactor[] {
-  const ids = inputIds('sharedFactors', trace, inputs)
-  return chainGraph(trace).factors.filter((f) => ids.every((i) => f.inputs.includes(i)))
+  return factorsShared('sharedFactors', trace, chainGraph(trace), inputs)
+}
+
+/** The factors of `chain` (the trace's chain graph) on a path to every one of `inputs`; errors name `label`. */
+export function factorsShared(
+  label: string,
+  trace: GradientTrace,
+  chain: ChainGraph,
+  inputs: readonly (number | string)[],
+): ChainFactor[] {
+  const ids = inputIds(label, trace, inputs)
+  return chain.factors.filter((f) => ids.every((i) => f.inputs.includes(i)))
 }
 
 /**
@@ -191,7 +201,16 @@ export function sharedEdges(
   trace: GradientTrace,
   inputs: readonly (number | string)[],
 ): TraceEdge[] {
-  const ids = inputIds('sharedEdges', trace, inputs)
+  return edgesShared('sharedEdges', trace, inputs)
+}
+
+/** {@link sharedEdges}, with errors naming `label`. */
+export function edgesShared(
+  label: string,
+  trace: GradientTrace,
+  inputs: readonly (number | string)[],
+): TraceEdge[] {
+  const ids = inputIds(label, trace, inputs)
   const from = edgesFrom(trace)
   const reached = reachedFromOutput(trace, from)
   const below = inputsBelow(trace, from)

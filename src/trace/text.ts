@@ -1,6 +1,6 @@
 import { optionsOf } from '../core/options.js'
 import type { GradientTrace, TraceNode, TraceOperand } from '../reverse/trace.js'
-import { type ChainFactor, chainGraph, sharedEdges, sharedFactors } from './chain.js'
+import { chainGraph, edgesShared, factorsShared } from './chain.js'
 
 /*
  * A trace as text for other tools: JSON, Graphviz DOT and Mermaid. Each
@@ -58,7 +58,7 @@ function drawing(label: string, trace: GradientTrace, options: unknown): Drawing
   ]
   const wanted = given.shared as readonly (number | string)[] | undefined
   if (given.named !== true) {
-    const shared = new Set(wanted === undefined ? [] : sharedEdges(trace, wanted))
+    const shared = new Set(wanted === undefined ? [] : edgesShared(label, trace, wanted))
     return {
       nodes: trace.nodes.map((n) => ({ id: n.id, lines: lines(n), input: n.op === 'input' })),
       edges: trace.edges.map((e) => ({
@@ -70,13 +70,7 @@ function drawing(label: string, trace: GradientTrace, options: unknown): Drawing
     }
   }
   const chain = chainGraph(trace)
-  const shared = new Set<ChainFactor>()
-  if (wanted !== undefined) {
-    const factors = sharedFactors(trace, wanted)
-    for (const f of chain.factors) {
-      if (factors.some((w) => w.from === f.from && w.to === f.to)) shared.add(f)
-    }
-  }
+  const shared = new Set(wanted === undefined ? [] : factorsShared(label, trace, chain, wanted))
   return {
     nodes: chain.nodes.map((id) => {
       const n = trace.nodes[id] as TraceNode

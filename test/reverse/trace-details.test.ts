@@ -202,6 +202,12 @@ describe('drawings, corners', () => {
 
   it('names the call in its option errors', () => {
     const t = reverse.trace((m, [a]) => m.sin(a), [0])
+    expect(message(() => traceToDot(t, { shared: ['q'] }))).toBe(
+      "traceToDot: no input is named 'q'; the trace has 1 input.",
+    )
+    expect(message(() => traceToMermaid(t, { named: true, shared: [3] }))).toBe(
+      "traceToMermaid: 3 is not an input's index; the trace has 1 input.",
+    )
     expect(message(() => traceToMermaid(t, { nmed: true } as never))).toBe(
       "traceToMermaid: unknown option 'nmed'. Known options: named, shared.",
     )
