@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { courseLoss, courseNetwork } from '../bench/workloads/course.js'
 import type { Ops } from '../src/index.js'
 import { expectClose, strategies, tolerance } from './helpers/strategies.js'
 
@@ -21,20 +22,12 @@ describe('the course example c = (a - b)^2 at a = 2, b = 0', () => {
 /**
  * The course's network: inputs x1, x2; hidden h_k = g(w^h_k1 x1 + w^h_k2 x2)
  * for k = 1, 2; output y_hat = w^y_1 h1 + w^y_2 h2; loss L = (y_hat - y)^2 / 2.
- * The parameters are x = [w^h_11, w^h_12, w^h_21, w^h_22, w^y_1, w^y_2].
+ * The parameters are x = [w^h_11, w^h_12, w^h_21, w^h_22, w^y_1, w^y_2]
+ * (bench/workloads/course.ts, shared with the report's figure).
  */
-const inputs = { x1: 0.8, x2: -0.6, y: 0.25 }
-const parameters = [0.5, -0.3, -0.7, 0.4, 1.5, -2]
-
-function network(g: 'relu' | 'tanh') {
-  return <T>(m: Ops<T>, w: readonly T[]): T => {
-    const [wh11, wh12, wh21, wh22, wy1, wy2] = w as [T, T, T, T, T, T]
-    const h1 = m[g](m.add(m.mul(wh11, inputs.x1), m.mul(wh12, inputs.x2)))
-    const h2 = m[g](m.add(m.mul(wh21, inputs.x1), m.mul(wh22, inputs.x2)))
-    const yHat = m.add(m.mul(wy1, h1), m.mul(wy2, h2))
-    return m.div(m.square(m.sub(yHat, inputs.y)), 2)
-  }
-}
+const inputs = courseNetwork.data
+const parameters = courseNetwork.x
+const network = courseLoss
 
 /** The chain rule by hand: the three shared leading factors (y_hat - y), w^y_1, g'(z_1), then x1 or x2. */
 function handDerived(g: 'relu' | 'tanh') {

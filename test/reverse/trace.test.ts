@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { courseLoss, courseNetwork } from '../../bench/workloads/course.js'
 import {
   chainGraph,
   defineBlock,
@@ -203,25 +204,12 @@ describe('reverse.trace', () => {
 })
 
 /**
- * The course's network, as in test/course.test.ts, with its values named as
+ * The course's network (bench/workloads/course.ts, as in test/course.test.ts), with its values named as
  * the course names them: z_k = w^h_k1 x1 + w^h_k2 x2, h_k = g(z_k),
  * y_hat = w^y_1 h1 + w^y_2 h2, L = (y_hat - y)^2 / 2.
  */
-const data = { x1: 0.8, x2: -0.6, y: 0.25 }
-const parameters = [0.5, -0.3, -0.7, 0.4, 1.5, -2]
-const parameterNames = ['w^h_11', 'w^h_12', 'w^h_21', 'w^h_22', 'w^y_1', 'w^y_2']
-
-function network(g: 'relu' | 'tanh') {
-  return <T>(m: Ops<T>, w: readonly T[]): T => {
-    const [wh11, wh12, wh21, wh22, wy1, wy2] = w as [T, T, T, T, T, T]
-    const z1 = named(m.add(m.mul(wh11, data.x1), m.mul(wh12, data.x2)), 'z1')
-    const z2 = named(m.add(m.mul(wh21, data.x1), m.mul(wh22, data.x2)), 'z2')
-    const h1 = named(m[g](z1), 'h1')
-    const h2 = named(m[g](z2), 'h2')
-    const yHat = named(m.add(m.mul(wy1, h1), m.mul(wy2, h2)), 'y_hat')
-    return named(m.div(m.square(m.sub(yHat, data.y)), 2), 'L')
-  }
-}
+const { data, x: parameters, names: parameterNames } = courseNetwork
+const network = courseLoss
 
 describe("the course's shared factors, found in a trace of the 2-2-1 network", () => {
   for (const g of ['tanh', 'relu'] as const) {
