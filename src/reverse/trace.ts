@@ -1,10 +1,10 @@
-import { gradlabError } from '../core/errors.js'
+import { gradlabError, internalError } from '../core/errors.js'
 import { optionsOf } from '../core/options.js'
 import { checkFunction, toVector } from '../core/validate.js'
 import { BINARY_OPS, UNARY_OPS } from '../ops/index.js'
 import type { ScalarFn } from '../ops/types.js'
 import { Interpreter } from './interpreter.js'
-import { BLOCK, CALL, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
+import { BLOCK, DOT, FIRST_BINARY, type Program, SUM } from './program.js'
 import { recordProgram } from './recording.js'
 import { SESSION, TapeVar } from './variable.js'
 
@@ -135,9 +135,11 @@ function opName(program: Program, i: number): string {
   if (code < SUM) return BINARY_OPS[code - FIRST_BINARY] as string
   if (code === SUM) return 'sum'
   if (code === DOT) return 'dot'
+  // A custom op (CALL) or one output of a block (BLOCK): the name it was defined with.
   const callee = program.callees.get(i)
-  if (callee !== undefined && 'op' in callee) return callee.op.name
-  return callee?.name ?? (code === CALL ? 'call' : 'block')
+  if (callee === undefined)
+    throw internalError(`instruction ${i} has op code ${code} and no callee`)
+  return 'op' in callee ? callee.op.name : callee.name
 }
 
 /** The block whose outputs instruction i is one of, as its first output's instruction. */
@@ -215,13 +217,7 @@ export function trace(f: ScalarFn, xs: ArrayLike<number>, options?: TraceOptions
   const edges: TraceEdge[] = []
   for (let id = nodeCount - 1; id >= n; id--) {
     const node = nodes[id] as TraceNode
-    if (node.op !== 'input' && program.code[id - n] === BLOCK) {
-      for (let k = node.inputs.length - 1; k >= 0; k--) {
-        const input = node.inputs[k] as TraceOperand
-        if ('node' in input) edges.push({ from: id, to: input.node, partial: null })
-      }
-      continue
-    }
+    // A block's partials are all null, so its edges carry none.
     for (let k = node.inputs.length - 1; k >= 0; k--) {
       const input = node.inputs[k] as TraceOperand
       if ('node' in input)
