@@ -166,4 +166,12 @@ describe('error codes', () => {
     const listed = [...doc.matchAll(/^\| `(ERR_GRADLAB_\w+)` +\|/gm)].map((m) => m[1])
     expect(listed).toEqual(CODES)
   })
+
+  it("ERROR_CODES gives each code the sentence of docs/errors.md's table", () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../docs/errors.md'), 'utf8')
+    const meanings = Object.fromEntries(
+      [...doc.matchAll(/^\| `(ERR_GRADLAB_\w+)` +\| [^|]+\| (.+?) +\|$/gm)].map((m) => [m[1], m[2]]),
+    )
+    expect(ERROR_CODES).toEqual(meanings)
+  })
 })

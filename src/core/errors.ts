@@ -32,50 +32,53 @@ export type GradlabErrorCode =
 
 /**
  * The stable codes of gradlab's errors, one per kind of mistake, each with
- * what it means. docs/errors.md lists them with their error classes.
+ * what it means: the sentences of docs/errors.md's table, which adds each
+ * code's error class.
  *
  * @example
  * ```ts
- * ERROR_CODES.ERR_GRADLAB_UNKNOWN_OPTION // => 'The options name a key the method does not have (often a misspelling).'
+ * ERROR_CODES.ERR_GRADLAB_UNKNOWN_OPTION // => 'The options name a key the method does not have, usually a misspelling.'
  * ```
  */
 export const ERROR_CODES: Readonly<Record<GradlabErrorCode, string>> = Object.freeze({
-  ERR_GRADLAB_INVALID_FUNCTION: 'f, or an option that must be a function, is not a function.',
+  ERR_GRADLAB_INVALID_FUNCTION:
+    "f, or an option that must be a function (gradcheck's `gradient`, `vjp`, `jvp`), is not a function.",
   ERR_GRADLAB_INVALID_POINT:
     'x, v or u is not a number or an array of numbers where one is expected.',
   ERR_GRADLAB_LENGTH_MISMATCH:
-    'Arrays that must have the same length do not: v or u against x or the outputs, the two arrays of dot, or what a derivative of yours returned.',
+    'Arrays that must have the same length do not: v or u against x or the outputs, the two arrays of `dot`, what a derivative of yours returned.',
   ERR_GRADLAB_ASYNC_FUNCTION: 'f returned a Promise; gradlab differentiates synchronous functions.',
   ERR_GRADLAB_INVALID_RESULT:
-    "f, a derivative of yours, or a custom op's rule returned something other than what it must: a value of the ops or a number, an array of them without holes.",
+    "f, a derivative of yours or a custom op's rule returned the wrong thing: not a value of the ops or a number, an array with holes.",
   ERR_GRADLAB_OUTPUT_LENGTH_CHANGED: "A vector function's number of outputs changed with x.",
   ERR_GRADLAB_INVALID_OPTIONS:
-    'The options are not an object, an option has a value of the wrong type (TypeError) or out of range (RangeError), or options were passed to a method that takes none.',
+    'The options are not an object; an option has a value of the wrong type (TypeError) or size (RangeError); options passed to a method that takes none.',
   ERR_GRADLAB_UNKNOWN_OPTION:
-    'The options name a key the method does not have (often a misspelling).',
+    'The options name a key the method does not have, usually a misspelling.',
   ERR_GRADLAB_INVALID_OPERAND:
-    "An op received something that is neither a number nor a value of the ops it belongs to (an array where dot expects one, a custom op's first argument not an ops object).",
+    "An op received something that is neither a number nor a value of its ops (a string, an array where `dot` wants one, a custom op's `m` that is not an ops object).",
   ERR_GRADLAB_FOREIGN_VALUE:
-    'A value made by another strategy, another call or an enclosing call was used or returned; values of the ops are valid only inside the call that made them.',
+    'A value made by another strategy, an earlier call or an enclosing call was used or returned; a value lives only inside the call that made it.',
   ERR_GRADLAB_VALUE_AS_NUMBER:
-    'A value of the ops was used as a plain number (a comparison, or arithmetic with + - * /); read it with m.value.',
+    'A value of the ops was used as a plain number (`<`, `+`, `*`); read it with `m.value`.',
   ERR_GRADLAB_STEP_TOO_SMALL: 'A finite-difference step does not move x in floating point.',
-  ERR_GRADLAB_NOT_CONVERGED: "Richardson extrapolation's error estimate did not settle.",
+  ERR_GRADLAB_NOT_CONVERGED:
+    "Richardson extrapolation's error estimate did not settle (f is not smooth within the step).",
   ERR_GRADLAB_VALUE_CHANGED:
-    "A compiled gradient met a value that differs from the recording's where the recording depends on it: a value read with m.value (with onValueChange 'throw'), or the shape a block returned.",
+    "A compiled gradient met a value its recording depends on that differs: an `m.value` read (with `onValueChange: 'throw'`), a block's shape.",
   ERR_GRADLAB_INVALID_DEFINITION:
-    'defineUnary, defineBinary or defineBlock was given a bad name or bad rules.',
+    '`defineUnary`, `defineBinary` or `defineBlock` was given a bad name or bad rules.',
   ERR_GRADLAB_NO_JVP:
-    'Derivatives were pushed forward through a block defined without a jvp (forward mode, or a jvp).',
+    'Derivatives were pushed forward (forward mode, `jvp`) through a block defined without a `jvp`.',
   ERR_GRADLAB_CODEGEN_UNAVAILABLE:
-    "reverse.compile was asked for mode 'generated' where code cannot be generated (custom ops or blocks, or code generation from strings forbidden).",
+    "`reverse.compile` was given `mode: 'generated'` where code cannot be generated: the recording calls a custom op or block, or code generation from strings is forbidden (a Content-Security-Policy without `unsafe-eval`, Node's `--disallow-code-generation-from-strings`).",
   ERR_GRADLAB_NOT_NESTABLE:
-    'A block defined with defineBlock was used inside a derivative taken within another: its rules compute on numbers, so its derivative cannot be differentiated again.',
+    'A block defined with `defineBlock` was used inside a derivative taken within another (`within(m)`, `hessian`, `hvp`): its rules compute on numbers, so its derivative cannot be differentiated again.',
   ERR_GRADLAB_MISSING_DEPENDENCY:
-    'gradlab/draw could not load the optional package it draws with (@viz-js/viz); install it.',
+    '`traceToSvg` (gradlab/draw) could not load the optional peer dependency it lays pictures out with, `@viz-js/viz`; `npm install @viz-js/viz`.',
   ERR_GRADLAB_INVALID_EXPRESSION:
-    'The expression given to gradlab explain could not be parsed; the message shows where.',
-  ERR_GRADLAB_INTERNAL: 'A bug in gradlab: please report it with the message.',
+    'The expression given to `gradlab explain` could not be parsed: the message names the position, with the text and a caret under it.',
+  ERR_GRADLAB_INTERNAL: 'A bug in gradlab; please report it with the message.',
 })
 
 /** An error thrown by gradlab: a TypeError, RangeError or Error with a stable {@link GradlabErrorCode}. */

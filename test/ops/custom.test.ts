@@ -340,6 +340,14 @@ describe('errors name the custom op', () => {
         'reverse.gradient: solver: vjp returned an array of length 1; it must return an array of 2 numbers, one per input.',
       ),
     )
+    // Something with a length and numbered keys is not an array of numbers.
+    const arrayLike = defineBlock('solver', {
+      value: (xs) => xs[0] ?? 0,
+      vjp: () => ({ 0: 1, 1: 0, length: 2 }) as never,
+    })
+    expect(() => reverse.gradient((m, x) => arrayLike(m, x), [1, 2])).toThrow(
+      /^reverse\.gradient: solver: vjp returned an object; it must return an array of 2 numbers, one per input\.$/,
+    )
     const ragged = defineBlock('ragged', {
       value: (xs) => ((xs[0] ?? 0) > 0 ? [1, 2] : [1]),
       vjp: (xs) => xs.map(() => 0),
@@ -376,6 +384,75 @@ describe('errors name the custom op', () => {
         'defineBlock: logsumexp: vjp must be a function, got undefined.',
       ),
     )
+  })
+})
+
+describe('definitions are checked when defined, naming the definer and the op', () => {
+  const sin = { value: Math.sin, partial: (m: Ops<unknown>, a: unknown) => m.cos(a) }
+  const definition = (message: string) =>
+    gradlabErr(TypeError, 'ERR_GRADLAB_INVALID_DEFINITION', message)
+
+  it('a name that is not a non-empty string', () => {
+    expect(() => defineUnary(42 as Any, sin as Any)).toThrow(
+      definition('defineUnary: the name must be a non-empty string, got the number 42.'),
+    )
+    expect(() => defineBlock('', { value: lse, vjp: () => [] })).toThrow(
+      definition('defineBlock: the name must be a non-empty string, got a string ("").'),
+    )
+  })
+
+  it('rules that are not an object', () => {
+    expect(() => defineUnary('sine', null as Any)).toThrow(
+      definition('defineUnary: sine: the rules must be an object, got null.'),
+    )
+    expect(() => defineBinary('mulish', 5 as Any)).toThrow(
+      definition('defineBinary: mulish: the rules must be an object, got the number 5.'),
+    )
+  })
+
+  it('a rule that is not a function, optional ones included when given', () => {
+    expect(() => defineBinary('mulish', { value: (a: number, b: number) => a * b } as Any)).toThrow(
+      definition('defineBinary: mulish: partialA must be a function, got undefined.'),
+    )
+    expect(() => defineUnary('sine', { ...sin, smoothAt: 5 } as Any)).toThrow(
+      definition('defineUnary: sine: smoothAt must be a function, got the number 5.'),
+    )
+    expect(() => defineBlock('logsumexp', { value: lse, vjp: () => [], jvp: 'no' } as Any)).toThrow(
+      definition('defineBlock: logsumexp: jvp must be a function, got a string ("no").'),
+    )
+  })
+
+  it('math that is not a string', () => {
+    expect(() => defineUnary('sine', { ...sin, math: 1 } as Any)).toThrow(
+      definition('defineUnary: sine: math must be a string, got the number 1.'),
+    )
+  })
+
+  it('defaults: math names the op, smoothAt is true where every operand is finite', () => {
+    const sine = defineUnary('sine', sin as Any)
+    expect(sine.rule.math).toBe('d/da sine(a)')
+    expect([1, Number.POSITIVE_INFINITY].map(sine.rule.smoothAt)).toEqual([true, false])
+    const mulish = defineBinary('mulish', {
+      value: (a, b) => a * b,
+      partialA: (_m, _a, b) => b,
+      partialB: (_m, a) => a,
+    })
+    const smooth = ([a, b]: number[]) => mulish.rule.smoothAt(a as number, b as number)
+    expect(
+      [
+        [1, 2],
+        [Number.NaN, 2],
+        [1, Number.NEGATIVE_INFINITY],
+      ].map(smooth),
+    ).toEqual([true, false, false])
+  })
+
+  it("an m that is null or a number is refused as any other m that is not a strategy's ops", () => {
+    for (const m of [null, 3]) {
+      expect(() => softsign(m as Any, 1)).toThrow(
+        /^softsign: its first argument must be the ops m that a strategy passed to your function \(or plain\), got (null|the number 3)\./,
+      )
+    }
   })
 })
 

@@ -39,6 +39,26 @@ describe('Checking your own derivatives', () => {
     })
   })
 
+  test('the message names the worst entry, which mode computed it and what it was compared with', () => {
+    // b enters through m.value, a plain number: both exact modes see df/db = 0,
+    // where central differences see sin(1) e^0.5.
+    const hiding = <T>(m: Ops<T>, [a, b]: readonly T[]) =>
+      m.mul(m.sin(a as T), Math.exp(m.value(b as T)))
+    const result = gradcheck(hiding, [1, 0.5])
+    expect(result).toMatchObject({ ok: false, checked: 4, failed: 2 })
+    expect(result.worst).toMatchObject({ output: 0, input: 1, analytic: 0, reference: 'central' })
+    const number = '[0-9.e+-]+'
+    expect(result.message).toMatch(
+      new RegExp(
+        `^gradcheck: 2 of 4 failed; worst df/dx1 from (forward|reverse): 0 vs central difference 1\\.38${number} \\(error 1\\.38${number} > tolerance ${number}\\)\\.$`,
+      ),
+    )
+    expect(result.message).toContain(`from ${result.worst?.strategy}: `)
+    expect(gradcheck(() => 1, []).message).toBe(
+      'gradcheck: nothing to compare (no inputs or no outputs).',
+    )
+  })
+
   test('tolerances are options: rtol = atol = 0 demands bit-for-bit agreement with central differences, which fails', () => {
     expect(gradcheck(f, [1, 0.5], { rtol: 0, atol: 0 }).ok).toBe(false)
   })
