@@ -170,7 +170,10 @@ describe('error codes', () => {
   it("ERROR_CODES gives each code the sentence of docs/errors.md's table", () => {
     const doc = readFileSync(resolve(import.meta.dirname, '../docs/errors.md'), 'utf8')
     const meanings = Object.fromEntries(
-      [...doc.matchAll(/^\| `(ERR_GRADLAB_\w+)` +\| [^|]+\| (.+?) +\|$/gm)].map((m) => [m[1], m[2]]),
+      [...doc.matchAll(/^\| `(ERR_GRADLAB_\w+)` +\| [^|]+\| (.+?) +\|$/gm)].map((m) => [
+        m[1],
+        m[2],
+      ]),
     )
     expect(ERROR_CODES).toEqual(meanings)
   })
