@@ -25,6 +25,12 @@ export interface Plan {
    * Hessian-vector products are timed at the gradient suite's sizes.
    */
   readonly hessianSizes: readonly number[]
+  /**
+   * Hessians are counted on every workload at hessianSizes: forward over
+   * forward and second differences up to this n (their counts grow like
+   * n^2, and counting costs a Hessian), forward over reverse at every size.
+   */
+  readonly hessianCountLimit: number
   /** Network sizes for the memory measurements (one fresh process each). */
   readonly memorySizes: readonly number[]
   /** Finite-difference steps per decade in the accuracy sweep. */
@@ -54,6 +60,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     // with m = 256 reverse mode did not overtake it below n = 1,024.
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 1024) },
     hessianSizes: powersOf4(1, 1024),
+    hessianCountLimit: 70,
     memorySizes: powersOf4(16, 16384),
     stepsPerDecade: 4,
     targets: {
@@ -75,6 +82,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     jacobianOutputs: { inputs: [1, 4], outputs: powersOf8(8, 4096) },
     jacobianInputs: { outputs: 64, inputs: powersOf4(1, 256) },
     hessianSizes: powersOf4(1, 256),
+    hessianCountLimit: 70,
     memorySizes: powersOf8(64, 4096),
     stepsPerDecade: 2,
     targets: {
@@ -96,6 +104,7 @@ export const PLANS: Readonly<Record<Mode, Plan>> = {
     jacobianOutputs: { inputs: [1], outputs: [4, 32] },
     jacobianInputs: { outputs: 16, inputs: [1, 16] },
     hessianSizes: [1, 16],
+    hessianCountLimit: 20,
     memorySizes: [16, 64],
     stepsPerDecade: 1,
     targets: {

@@ -8,7 +8,14 @@ import { targetFindings, verdictText } from '../bench/report/findings-targets.js
 import { formatAgainst, formatValue, seconds } from '../bench/report/format.js'
 import { targetNotes } from '../bench/report/notes.js'
 import { type Measured, quoteValue } from '../bench/report/quote.js'
-import type { Method, Results, Strategy, TargetPair, TimedCase } from '../bench/report/schema.js'
+import type {
+  HessianCountCase,
+  Method,
+  Results,
+  Strategy,
+  TargetPair,
+  TimedCase,
+} from '../bench/report/schema.js'
 import { processTable } from '../bench/report/tables.js'
 import { validateResults } from '../bench/report/validate.js'
 import { summarize } from '../bench/run/measure.js'
@@ -28,6 +35,7 @@ const CHARTS = [
   'counts',
   'jacobian',
   'hessian',
+  'hessian-counts',
   'memory',
   'accuracy',
   'peers',
@@ -353,6 +361,27 @@ describe('npm run report -- --smoke', () => {
       if (c.strategy === 'reverse') expect(c.ratio).toBeLessThan(4)
       if (c.strategy === 'forward') expect(c.ops).toBe(c.n * c.plainOps)
       if (c.strategy === 'numeric') expect(c.ops).toBe((2 * c.n + 1) * c.plainOps)
+    }
+  })
+
+  it('should count a Hessian by forward over reverse as n small multiples of an evaluation, by second differences as 2n^2 + 1', () => {
+    expect(new Set(results.hessianCounts.map((c) => c.workload))).toEqual(
+      new Set(['ackley', 'rosenbrock', 'network']),
+    )
+    for (const c of results.hessianCounts) {
+      if (c.strategy === 'reverse') expect(c.ratio / c.n).toBeLessThan(3)
+      if (c.strategy === 'numeric') expect(c.ops).toBe((2 * c.n * c.n + 1) * c.plainOps)
+    }
+    // Forward over forward carries n inner directions in each of n outer passes.
+    for (const workload of ['ackley', 'rosenbrock', 'network']) {
+      const fwd = results.hessianCounts
+        .filter((c) => c.workload === workload && c.strategy === 'forward')
+        .sort((a, b) => a.n - b.n)
+      expect(fwd.length).toBeGreaterThan(1)
+      for (let i = 1; i < fwd.length; i++) {
+        const [a, b] = [fwd[i - 1], fwd[i]] as [HessianCountCase, HessianCountCase]
+        expect(b.ratio / b.n).toBeGreaterThan(a.ratio / a.n)
+      }
     }
   })
 

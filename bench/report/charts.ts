@@ -110,6 +110,34 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
         })),
       } as TopLevelSpec,
     ],
+    'hessian-counts': [
+      'Cost of one Hessian in plain evaluations (op counts): reverse mode is forward over reverse, forward mode forward over forward, finite differences second differences',
+      {
+        data: {
+          values: r.hessianCounts.map((c) => ({
+            ...c,
+            workload: scalarWorkloads[c.workload as ScalarWorkloadName].title,
+            method: METHOD_LABEL[c.strategy],
+          })),
+        },
+        facet: { field: 'workload', type: 'nominal', title: null },
+        spec: {
+          width: WIDTH,
+          height: HEIGHT,
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'n', type: 'quantitative', scale: log },
+            y: {
+              field: 'ratio',
+              type: 'quantitative',
+              scale: log,
+              title: 'ops per Hessian / ops per evaluation',
+            },
+            color: methodColor,
+          },
+        },
+      } as TopLevelSpec,
+    ],
     memory: [
       'Memory vs n on the network: bytes live at the end of f (solid) and reverse tape bytes (dashed), left; peak resident set of each fresh process, right',
       {

@@ -77,6 +77,20 @@ export interface CountCase {
   readonly ratio: number
 }
 
+/** The cost of one Hessian in plain evaluations, counted as CountCase counts a gradient's. */
+export interface HessianCountCase {
+  readonly workload: string
+  /** reverse: forward over reverse; forward: forward over forward; numeric: second differences. */
+  readonly strategy: Strategy
+  readonly n: number
+  /** Primitive ops of one plain evaluation of f. */
+  readonly plainOps: number
+  /** Ops counted while the strategy computed one Hessian. */
+  readonly ops: number
+  /** ops / plainOps. */
+  readonly ratio: number
+}
+
 export interface MemoryCase {
   readonly workload: string
   readonly method: Strategy
@@ -241,6 +255,7 @@ export interface Results {
   readonly oracle: readonly OracleCheck[]
   readonly timings: readonly TimedCase[]
   readonly counts: readonly CountCase[]
+  readonly hessianCounts: readonly HessianCountCase[]
   readonly memory: readonly MemoryCase[]
   readonly accuracy: readonly Accuracy[]
   readonly targets: readonly TargetCase[]

@@ -1,4 +1,4 @@
-import { METHOD_LABEL } from '../run/methods.js'
+import { METHOD_LABEL, SECOND_ORDER_HOW } from '../run/methods.js'
 import { TARGET_TITLE, TARGET_WORKLOADS } from '../targets/plan.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
 import { bytes, formatAgainst, formatValue, seconds } from './format.js'
@@ -243,6 +243,20 @@ export function tables(r: Measured): Table[] {
       formatValue('count', c.ops),
       c.edges === null ? '—' : formatValue('count', c.edges),
       formatValue('ratio', c.ratio),
+    ]),
+  })
+  out.push({
+    title: 'Op counts: ops per Hessian / ops per plain evaluation',
+    header: ['workload', 'n', 'strategy', 'how', 'plain ops', 'Hessian ops', 'ratio', 'ratio / n'],
+    rows: r.hessianCounts.map((c) => [
+      scalarWorkloads[c.workload as ScalarWorkloadName].title,
+      formatValue('count', c.n),
+      METHOD_LABEL[c.strategy],
+      SECOND_ORDER_HOW.hessian[c.strategy],
+      formatValue('count', c.plainOps),
+      formatValue('count', c.ops),
+      formatValue('ratio', c.ratio),
+      formatValue('ratio', c.ratio / c.n),
     ]),
   })
   out.push({

@@ -113,6 +113,9 @@ const results = object({
       ratio: num,
     }),
   ),
+  hessianCounts: array(
+    object({ workload: str, strategy, n: num, plainOps: num, ops: num, ratio: num }),
+  ),
   memory: array(
     object({
       workload: str,

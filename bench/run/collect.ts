@@ -2,6 +2,7 @@ import os from 'node:os'
 import type { Plan } from '../config.js'
 import type {
   CountCase,
+  HessianCountCase,
   MemoryCase,
   Method,
   Results,
@@ -11,7 +12,7 @@ import type {
 import { collectTargets } from '../targets/collect.js'
 import { SCALAR_WORKLOADS, workloadSizes } from '../workloads/index.js'
 import { accuracySweep } from './accuracy.js'
-import { countGradient } from './counts.js'
+import { countGradient, countHessian } from './counts.js'
 import { METHOD_LABEL } from './methods.js'
 import { describeTask, inParallel, runInWorker } from './pool.js'
 import type { Task } from './protocol.js'
@@ -124,6 +125,17 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     }
   }
 
+  progress('op counts: one plain evaluation vs one Hessian per strategy')
+  const hessianCounts: HessianCountCase[] = []
+  for (const workload of SCALAR_WORKLOADS) {
+    for (const n of workloadSizes(workload, plan.hessianSizes)) {
+      for (const strategy of STRATEGIES) {
+        if (strategy !== 'reverse' && n > plan.hessianCountLimit) continue
+        hessianCounts.push(countHessian(workload, strategy, n))
+      }
+    }
+  }
+
   const memoryTasks = memoryPlan(plan)
   progress(`memory: ${memoryTasks.length} fresh processes, two at a time`)
   const memory = await inParallel(
@@ -176,6 +188,7 @@ export async function collect(plan: Plan, progress: Progress): Promise<Omit<Resu
     oracle,
     timings,
     counts,
+    hessianCounts,
     memory,
     accuracy,
     targets: targets.judge(timings),

@@ -1,12 +1,15 @@
 import {
   countingOps,
   forward,
+  numeric,
   type OpCounter,
+  type Ops,
   plain,
+  reverse,
   type ScalarFn,
   tapeStats,
 } from '../../src/index.js'
-import type { CountCase, Strategy } from '../report/schema.js'
+import type { CountCase, HessianCountCase, Strategy } from '../report/schema.js'
 import { type ScalarWorkloadName, scalarWorkloads } from '../workloads/index.js'
 import { strategies } from './methods.js'
 
@@ -49,5 +52,57 @@ export function countGradient(
     ops: counter.ops,
     edges,
     ratio: (counter.ops + (edges ?? 0)) / once.ops,
+  }
+}
+
+/*
+ * The cost of one Hessian, counted the same way. Reverse and forward mode's
+ * Hessians are forward mode over a gradient taken within it (forward over
+ * reverse, forward over forward): the outer forward pass, one direction per
+ * pass (n passes), is given countingOps(m), so every op of the inner
+ * gradient lands on the counter as one op on the outer values: the recording
+ * and backward pass of reverse mode, the tangent updates of every inner
+ * direction of forward mode. Second differences count the ops of their
+ * evaluations of f. Each count is checked against the strategy's own
+ * hessian, so what is counted is the Hessian the report times.
+ */
+
+const inner = {
+  reverse: <T>(m: Ops<T>) => reverse.within(m),
+  forward: <T>(m: Ops<T>) => forward.within(m),
+} as const
+
+export function countHessian(
+  workload: ScalarWorkloadName,
+  strategy: Strategy,
+  size: number,
+): HessianCountCase {
+  const { f, x, n } = scalarWorkloads[workload].build(size)
+  const once = { ops: 0 }
+  counted(f, once)(plain, Array.from(x))
+  const counter = { ops: 0 }
+  let rows: Float64Array[]
+  if (strategy === 'numeric') {
+    rows = numeric.hessian(counted(f, counter), x)
+  } else {
+    const within = inner[strategy]
+    rows = forward.jacobian(
+      <T>(m: Ops<T>, point: readonly T[]) =>
+        Array.from(within(countingOps(m, counter)).gradient(f, point)),
+      x,
+      { chunkSize: 1 },
+    )
+  }
+  const expected = strategies[strategy].hessian(f, x)
+  if (rows.some((row, i) => row.some((h, j) => !Object.is(h, expected[i]?.[j])))) {
+    throw new Error(`countHessian: ${strategy} on ${workload} at n = ${n} counted another Hessian`)
+  }
+  return {
+    workload,
+    strategy,
+    n,
+    plainOps: once.ops,
+    ops: counter.ops,
+    ratio: counter.ops / once.ops,
   }
 }

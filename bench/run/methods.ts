@@ -48,6 +48,22 @@ export const SECOND_ORDER_TOLERANCE: Readonly<Record<Strategy, number>> = {
   numeric: 1e-6,
 }
 
+/** How each strategy nests, for its Hessian and its Hessian-vector product. */
+export const SECOND_ORDER_HOW: Readonly<
+  Record<'hessian' | 'hvp', Readonly<Record<Strategy, string>>>
+> = {
+  hessian: {
+    reverse: 'forward over reverse',
+    forward: 'forward over forward',
+    numeric: 'second differences',
+  },
+  hvp: {
+    reverse: 'forward over reverse',
+    forward: 'forward over forward',
+    numeric: 'mixed differences',
+  },
+}
+
 export const METHOD_LABEL: Readonly<Record<Method, string>> = {
   forward: 'forward mode',
   reverse: 'reverse mode',
