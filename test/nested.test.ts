@@ -79,6 +79,82 @@ describe('values that cross from one derivative into another', () => {
     })
   }
 
+  it('a value kept from one pass of an inner gradient and used in its next pass is refused', () => {
+    // forward.within(m).gradient makes a pass per direction; the first pass's y0 is stale in the second.
+    let passes = 0
+    const call = () =>
+      forward.derivative((m, x) => {
+        let kept: unknown
+        const g = forward.within(m).gradient(
+          (mi, ys) => {
+            passes++
+            kept ??= ys[0]
+            return mi.mul(ys[1] as never, kept as never)
+          },
+          [x, x, x],
+        )
+        return g[0] as typeof x
+      }, 2)
+    expect(call).toThrow(
+      /^forward\.within\(m\)\.gradient: mul received a value of another derivative taken at the same depth/,
+    )
+    expect(passes).toBeGreaterThan(1)
+  })
+
+  for (const middle of STRATEGIES) {
+    it(`${middle.name}: a value two levels up is a constant of the innermost derivative`, () => {
+      // d/dx [ d/dy ( y * d/dz (y z) ) at y = x ] = d/dx [ d/dy y^2 at y = x ] = d/dx 2x = 2
+      const d = forward.derivative(
+        (m, x) =>
+          middle.within(m).derivative(
+            (mi, y) =>
+              mi.mul(
+                y,
+                forward.within(mi).derivative((mj, z) => mj.mul(y as never, z), 3),
+              ),
+            x,
+          ),
+        5,
+      )
+      expectClose(d, 2, middle === numeric ? 1e-6 : 0)
+    })
+  }
+
+  it('a nested value prints as its kind and depth, and refuses to be a number', () => {
+    const printed: string[] = []
+    forward.derivative(
+      (m, x) =>
+        reverse.within(m).derivative((_mi, y) => {
+          printed.push(String(y))
+          expect(() => (y as never as number) * 2).toThrow(/was used as a plain number/)
+          return y
+        }, x),
+      1,
+    )
+    expect(printed).toEqual(['NestedVar(level 2)'])
+  })
+
+  for (const inner of [forward, reverse]) {
+    it(`${inner.name}: the inner ops name the op that got something that is not a value`, () => {
+      const at = (g: (mi: Ops<unknown>, y: unknown) => unknown) => () =>
+        forward.derivative((m, x) => inner.within(m).derivative(g as never, x), 2)
+      const label = `${inner.name}.within(m).derivative`
+      const cases: [string, (mi: Ops<unknown>, y: unknown) => unknown][] = [
+        ['sum received a string ("a")', (mi, y) => mi.sum([y, 'a'])],
+        ['dot received null', (mi, y) => mi.dot([y], [null])],
+        ['value received a string ("q")', (mi, y) => mi.add(y, mi.value('q'))],
+      ]
+      for (const [what, g] of cases) {
+        const error = thrown(at(g))
+        expect(error).toBeInstanceOf(TypeError)
+        expect((error as Error).message).toBe(
+          `${label}: ${what}; expected a value made by these ops, a value of the enclosing derivative's ops (the m given to within), or a plain number.`,
+        )
+        expect(isGradlabError(error, 'ERR_GRADLAB_INVALID_OPERAND')).toBe(true)
+      }
+    })
+  }
+
   it('without within, a top-level method refuses the enclosing values it is given', () => {
     const call = () =>
       forward.derivative(

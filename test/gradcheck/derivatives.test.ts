@@ -80,6 +80,19 @@ describe('gradcheck with a hand-written gradient', () => {
     expect(result.worst?.reference).toBe('forward')
   })
 
+  it('an entry within its tolerance passes at the boundary: at zero tolerance, exact agreement with forward and reverse mode still passes', () => {
+    // A linear f: forward and reverse mode give exactly 2 and 0.5, as the
+    // hand-written gradient does; central differences round, so only they fail.
+    const linear = <T>(m: Ops<T>, [a, b]: readonly T[]) =>
+      m.add(m.mul(2, a as T), m.mul(0.5, b as T))
+    const result = gradcheck(linear, [1, 3], { gradient: () => [2, 0.5], rtol: 0, atol: 0 })
+    expect(result).toMatchObject({ ok: false, checked: 6, failed: 2 })
+    expect(result.worst).toMatchObject({ strategy: 'gradient', reference: 'central', tolerance: 0 })
+    expect(result.message).toMatch(
+      /^gradcheck: 2 of 6 failed; worst df\/dx\d from your gradient: (2|0\.5) vs central difference [0-9.e-]+ \(error [0-9.e-]+ > tolerance 0\)\.$/,
+    )
+  })
+
   it('calls the gradient once, with a copy of x, in full and in fast mode', () => {
     for (const fast of [false, true]) {
       const calls: number[][] = []
