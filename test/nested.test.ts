@@ -122,17 +122,57 @@ describe('values that cross from one derivative into another', () => {
 
   it('a nested value prints as its kind and depth, and refuses to be a number', () => {
     const printed: string[] = []
-    forward.derivative(
-      (m, x) =>
-        reverse.within(m).derivative((_mi, y) => {
-          printed.push(String(y))
-          expect(() => (y as never as number) * 2).toThrow(/was used as a plain number/)
-          return y
-        }, x),
-      1,
-    )
-    expect(printed).toEqual(['NestedVar(level 2)'])
+    for (const inner of [reverse, forward]) {
+      forward.derivative(
+        (m, x) =>
+          inner.within(m).derivative((_mi, y) => {
+            printed.push(String(y))
+            expect(() => (y as never as number) * 2).toThrow(/was used as a plain number/)
+            return y
+          }, x),
+        1,
+      )
+    }
+    expect(printed).toEqual(['NestedVar(level 2)', 'NestedDual(level 2)'])
   })
+
+  for (const inner of [forward, reverse]) {
+    it(`${inner.name}: an inner function's result that is not a value is named: g, f, or F's output i`, () => {
+      const label = `${inner.name}.within(m)`
+      const tail =
+        'received a string ("a"); expected a value made by these ops, a value of the enclosing derivative\'s ops (the m given to within), or a plain number.'
+      const w = (run: (within: ReturnType<typeof inner.within>) => unknown) => () =>
+        forward.derivative((m, x) => {
+          run(inner.within(m))
+          return x
+        }, 2)
+      expect(thrown(w((within) => within.derivative(() => 'a' as never, 1)))).toMatchObject({
+        message: `${label}.derivative: g (its result) ${tail}`,
+        code: 'ERR_GRADLAB_INVALID_OPERAND',
+      })
+      expect(thrown(w((within) => within.gradient(() => 'a' as never, [1])))).toMatchObject({
+        message: `${label}.gradient: f (its result) ${tail}`,
+      })
+      expect(
+        thrown(w((within) => within.jacobian((_mi, ys) => [ys[0], 'a'] as never, [1]))),
+      ).toMatchObject({ message: `${label}.jacobian: F's output 1 (its result) ${tail}` })
+    })
+
+    it(`${inner.name}: with no inputs, an inner derivative still gives f's value, and no entries`, () => {
+      // valueAndGradient of x^2 (x is the outer variable, a constant inside) at no inputs: d/dx x^2 = 6 at 3.
+      const d = forward.derivative((m, x) => {
+        const r = inner.within(m).valueAndGradient(() => m.mul(x, x) as never, [])
+        expect(r.gradient).toEqual([])
+        return r.value as typeof x
+      }, 3)
+      expect(d).toBe(6)
+      // A Jacobian of two outputs and no inputs has two empty rows.
+      forward.derivative((m, x) => {
+        expect(inner.within(m).jacobian(() => [x, x] as never, [])).toEqual([[], []])
+        return x
+      }, 3)
+    })
+  }
 
   for (const inner of [forward, reverse]) {
     it(`${inner.name}: the inner ops name the op that got something that is not a value`, () => {
