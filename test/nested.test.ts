@@ -141,7 +141,8 @@ describe('values that cross from one derivative into another', () => {
       const label = `${inner.name}.within(m)`
       const tail =
         'received a string ("a"); expected a value made by these ops, a value of the enclosing derivative\'s ops (the m given to within), or a plain number.'
-      const w = (run: (within: ReturnType<typeof inner.within>) => unknown) => () =>
+      // biome-ignore lint/suspicious/noExplicitAny: the inner functions return what the types forbid
+      const w = (run: (within: any) => unknown) => () =>
         forward.derivative((m, x) => {
           run(inner.within(m))
           return x
@@ -154,7 +155,11 @@ describe('values that cross from one derivative into another', () => {
         message: `${label}.gradient: f (its result) ${tail}`,
       })
       expect(
-        thrown(w((within) => within.jacobian((_mi, ys) => [ys[0], 'a'] as never, [1]))),
+        thrown(
+          w((within) =>
+            within.jacobian((_mi: unknown, ys: unknown[]) => [ys[0], 'a'] as never, [1]),
+          ),
+        ),
       ).toMatchObject({ message: `${label}.jacobian: F's output 1 (its result) ${tail}` })
     })
 
