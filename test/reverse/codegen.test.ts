@@ -473,6 +473,28 @@ describe('rerolling keeps the generated source small for the loops users write',
     const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
     expect(source.length).toBeLessThan(2000)
   })
+  it('a constant kept through an inner loop in the first outer repetition but not in a later one is refused, not read as kept', () => {
+    // The inner loop over k is found in the first repetition of e, where the weight is 2 for
+    // every k; at e = 2 it is k + 1. Reading the first repetition's rule there would make
+    // d/dx_k = 11 + 1 for every k >= 1 instead of 11 + k.
+    const f = <T>(m: Ops<T>, x: readonly T[]) => {
+      let total: T | number = 0
+      for (let e = 0; e < 4; e++) {
+        for (let k = 0; k < 20; k++) total = m.add(total, m.mul(x[k] as T, e === 2 ? k + 1 : e + 2))
+      }
+      return total as T
+    }
+    const x = point(20, 1)
+    expect(generated(f, x)).toBe(
+      "the recording's loops have a shape the code generator does not handle",
+    )
+    const compiled = reverse.compile(f, x)
+    expect(compiled.mode).toBe('interpreter')
+    const expected = Float64Array.from(x, (_, k) => 2 + 3 + (k + 1) + 5)
+    expectSameBits(compiled.gradient(x), expected)
+    expectSameBits(reverse.gradient(f, x), expected)
+  })
+
   it('source over the size cap is refused, and compile falls back to the interpreter', () => {
     // Every term differs in op and operands, so nothing rerolls.
     const irregular: ScalarFn = (m, x) =>
