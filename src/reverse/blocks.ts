@@ -27,14 +27,14 @@ export interface TapeBlock {
  * outputs: every output's adjoint is final then (whatever used them was
  * recorded later), so the vjp runs once with all of them, adds into the
  * inputs last to first as edges are walked, and clears the outputs'
- * adjoints so that its other outputs, reached next, add nothing again. A
- * cotangent of zeros calls no vjp (exact zeros are strong).
+ * adjoints so that its other outputs, reached next, add nothing again. The
+ * walk skips outputs whose adjoint is 0, so a block none of whose outputs
+ * reaches the output calls no vjp (exact zeros are strong).
  */
 export function backwardBlock(block: TapeBlock, adjoint: Float64Array): void {
   const { first, inputs } = block
   const count = block.shape.outputs.length
   const u = Array.from(adjoint.subarray(first, first + count))
-  if (u.every((ui) => ui === 0)) return
   const r = blockVjp(block.label, block.op, block.values, block.shape, u)
   for (let i = inputs.length - 1; i >= 0; i--) {
     const p = inputs[i] as number

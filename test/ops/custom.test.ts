@@ -46,13 +46,17 @@ const lse = (xs: readonly number[]) => {
 const softmaxDot = (xs: readonly number[], v: readonly number[]) =>
   xs.reduce((t, x, i) => t + Math.exp(x - lse(xs)) * (v[i] as number), 0)
 let vjpCalls = 0
+let jvpCalls = 0
 const logsumexp = defineBlock('logsumexp', {
   value: lse,
   vjp: (xs, out, g) => {
     vjpCalls++
     return xs.map((x) => g * Math.exp(x - out))
   },
-  jvp: softmaxDot,
+  jvp: (xs, v) => {
+    jvpCalls++
+    return softmaxDot(xs, v)
+  },
 })
 const logsumexpNoJvp = defineBlock('logsumexp', {
   value: lse,
@@ -185,6 +189,44 @@ describe('custom ops and blocks in every strategy', () => {
     )
     expect(gradient).toEqual(Float64Array.of(6, 0))
     expect(vjpCalls).toBe(before)
+  })
+
+  it('nor when a compiled gradient replays it, or when only a zero multiple of its output reaches the output', () => {
+    const unused = <T>(m: Ops<T>, x: readonly T[]) => {
+      logsumexp(m, x)
+      return m.square(x[0] as T)
+    }
+    const timesZero = <T>(m: Ops<T>, x: readonly T[]) =>
+      m.add(m.mul(0, logsumexp(m, x)), m.square(x[0] as T))
+    for (const f of [unused, timesZero]) {
+      // A recording with a block replays in the interpreter.
+      const compiled = reverse.compile(f, [3, 1])
+      const replayed = vjpCalls
+      expect(compiled.gradient([2, 5])).toEqual(Float64Array.of(4, 0))
+      expect(vjpCalls).toBe(replayed)
+      const before = vjpCalls
+      expect(reverse.gradient(f, [2, 5])).toEqual(Float64Array.of(4, 0))
+      expect(vjpCalls).toBe(before)
+    }
+  })
+
+  it('a jvp is called only for directions in which some input of the block moves', () => {
+    // f(x) = logsumexp(x0, x0) + x1^2: the direction e1 moves no input of the block.
+    const f = <T>(m: Ops<T>, x: readonly T[]) =>
+      m.add(logsumexp(m, [x[0] as T, x[0] as T]), m.square(x[1] as T))
+    let before = jvpCalls
+    // Two directions in one pass, e0 and e1: d/dx0 logsumexp(x0, x0) = 1.
+    const [d0, d1] = forward.gradient(f, [2, 3], { chunkSize: 2 })
+    expect(d0).toBeCloseTo(1, 14)
+    expect(d1).toBe(6)
+    expect(jvpCalls - before).toBe(1)
+    before = jvpCalls
+    const F = <T>(m: Ops<T>, x: readonly T[]) => [f(m, x)]
+    expect(forward.jvp(F, [2, 3], [0, 1]).tangent).toEqual(Float64Array.of(6))
+    expect(reverse.jvp(F, [2, 3], [0, 1]).tangent).toEqual(Float64Array.of(6))
+    expect(jvpCalls - before).toBe(0)
+    expect(reverse.jvp(F, [2, 3], [1, 1]).tangent[0]).toBeCloseTo(7, 14)
+    expect(jvpCalls - before).toBe(1)
   })
 
   it('a custom op of constants only is a constant, with derivative 0', () => {
