@@ -192,6 +192,35 @@ describe('gradcheck with a hand-written VJP or JVP', () => {
     expect([us.length, vs.length]).toEqual([1, 1])
   })
 
+  it('in fast mode the directions are uniform in [-1, 1), as documented', () => {
+    // f(x) = sum of x, with n = 20,000, and a JVP that keeps the direction it is given.
+    const n = 20_000
+    let v: number[] = []
+    const sum = <T>(m: Ops<T>, x: readonly T[]) => m.sum(x)
+    const jvpOfSum = (_x: number[], direction: number[]) => {
+      v = [...direction]
+      return [direction.reduce((a, b) => a + b, 0)]
+    }
+    gradcheck(sum, new Array(n).fill(0.5), { jvp: jvpOfSum, fast: true, seed: 11 })
+    expect(v).toHaveLength(n)
+    expect(v.every((vi) => vi >= -1 && vi < 1)).toBe(true)
+    // A uniform on [-1, 1) has mean 0 and variance 1/3; over 20,000 draws the sample mean's
+    // standard deviation is 0.004 and the sample variance's about 0.0021.
+    const mean = v.reduce((a, b) => a + b, 0) / n
+    const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / n
+    expect(Math.abs(mean)).toBeLessThan(0.02)
+    expect(Math.abs(variance - 1 / 3)).toBeLessThan(0.01)
+  })
+
+  it("in fast mode the step scales with x's largest entry, so a function of large inputs passes", () => {
+    // At x near 1e6 a step of about 6e-6 (the one for |x| <= 1) would move x by 1e-11 of itself,
+    // and the difference would be mostly rounding: 2.2 against a tolerance of 0.49 when tried.
+    const f = <T>(m: Ops<T>, [a, b, c]: readonly T[]) =>
+      m.add(m.mul(a as T, a as T), m.mul(b as T, m.sin(m.div(c as T, 1e5))))
+    const result = gradcheck(f, [1e6, -2e6, 3e5], { fast: true, seed: 5 })
+    expect(result).toMatchObject({ ok: true, mode: 'fast', failed: 0 })
+  })
+
   it('in fast mode fails the slipped VJP and JVP with one projection', () => {
     for (const option of [{ vjp: vjpWithSlip }, { jvp: jvpWithSlip }]) {
       expect(gradcheck(F, at, { ...option, fast: true })).toMatchObject({
