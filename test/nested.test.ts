@@ -197,6 +197,20 @@ describe('values that cross from one derivative into another', () => {
         )
         expect(isGradlabError(error, 'ERR_GRADLAB_INVALID_OPERAND')).toBe(true)
       }
+      // m.constant takes a plain number; an enclosing value is used as it is.
+      const outer = () =>
+        forward.derivative(
+          (m, x) => inner.within(m).derivative((mi, y) => mi.add(y, mi.constant(x as never)), x),
+          2,
+        )
+      expect(thrown(outer)).toMatchObject({
+        message: `${label}: constant received a Dual; it takes a plain number. A value of the enclosing derivative's ops is a constant here already: pass it to the ops as it is.`,
+        code: 'ERR_GRADLAB_INVALID_OPERAND',
+      })
+      // d/dx [ d/dy (y^2 x) at y = x ] = d/dx 2x^2 = 4x = 8 at 2.
+      const used = (m: Ops<unknown>, x: unknown) =>
+        inner.within(m).derivative((mi, y) => mi.mul(mi.mul(y, y), x as never), x as never)
+      expect(forward.derivative(used as never, 2)).toBe(8)
     })
   }
 

@@ -9,7 +9,6 @@ import {
   BINARY_OPS,
   binaryRuleOf,
   checkArray,
-  checked,
   checkSameLength,
   type Ops,
   opsObject,
@@ -17,6 +16,7 @@ import {
   unaryRuleOf,
 } from '../ops/index.js'
 import type { Operand } from '../ops/types.js'
+import { describe } from './describe.js'
 import { gradlabError } from './errors.js'
 import type { Level, NestedValue } from './nested.js'
 
@@ -115,7 +115,15 @@ export function nestedOps<S, V extends NestedValue<S>>(
   }
 
   const ops: Record<string | symbol, unknown> = {
-    constant: (c: unknown) => algebra.constant(checked(level, 'constant', c)),
+    constant: (c: unknown) => {
+      if (typeof c === 'number') return algebra.constant(c)
+      // These ops compute with the enclosing ops' values, so plain's message would mislead.
+      throw gradlabError(
+        TypeError,
+        'ERR_GRADLAB_INVALID_OPERAND',
+        `${level.label}: constant received ${describe(c)}; it takes a plain number. A value of the enclosing derivative's ops is a constant here already: pass it to the ops as it is.`,
+      )
+    },
     value: (a: unknown) => {
       const x = own('value', a)
       return x === null ? level.numberOf(a) : m.value(x.value)
