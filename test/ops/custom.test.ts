@@ -229,6 +229,44 @@ describe('custom ops and blocks in every strategy', () => {
     expect(jvpCalls - before).toBe(1)
   })
 
+  it("a partial is evaluated only for an operand that is a variable, in every strategy's ops and the replay", () => {
+    const calls: string[] = []
+    const mulish = defineBinary('mulish', {
+      value: (a, b) => a * b,
+      partialA: (_m, _a, b) => {
+        calls.push('A')
+        return b
+      },
+      partialB: (_m, a) => {
+        calls.push('B')
+        return a
+      },
+    })
+    const cube = defineUnary('cube', {
+      value: (a) => a ** 3,
+      partial: (m, a) => {
+        calls.push('cube')
+        return m.mul(3, m.square(a))
+      },
+    })
+    // 3x + 2x + cube(constant 5) + mulish(constant 2, constant 4): d/dx = 5. Constants made with
+    // m.constant are the strategy's own values that carry no derivative.
+    const f = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      m.add(
+        m.add(mulish(m, x as T, 3), mulish(m, 2, x as T)),
+        m.add(cube(m, m.constant(5)), mulish(m, m.constant(2), m.constant(4))),
+      )
+    const once = (run: () => Float64Array) => {
+      calls.length = 0
+      expect(run()).toEqual(Float64Array.of(5))
+      return [...calls].sort()
+    }
+    expect(once(() => forward.gradient(f, [1.5]))).toEqual(['A', 'B'])
+    expect(once(() => reverse.gradient(f, [1.5]))).toEqual(['A', 'B'])
+    const compiled = reverse.compile(f, [1.5])
+    expect(once(() => compiled.gradient([2.5]))).toEqual(['A', 'B'])
+  })
+
   it('a custom op of constants only is a constant, with derivative 0', () => {
     expect(reverse.gradient((m, [x]) => m.add(x, softsign(m, 3)), [1])).toEqual(Float64Array.of(1))
     expect(forward.gradient((m, [x]) => m.add(x, logsumexp(m, [1, 2])), [1])).toEqual(
