@@ -210,6 +210,16 @@ describe('custom ops and blocks in every strategy', () => {
     }
   })
 
+  it('a block of constants is a constant: its output reaches the output, and still no vjp is called', () => {
+    const before = vjpCalls
+    const f = <T>(m: Ops<T>, x: readonly T[]) =>
+      m.mul(x[0] as T, logsumexp(m, [m.constant(0), m.constant(0)]))
+    // d/dx x ln 2 = ln 2
+    expect(reverse.gradient(f, [3])).toEqual(Float64Array.of(Math.log(2)))
+    expect(reverse.compile(f, [3]).gradient([4])).toEqual(Float64Array.of(Math.log(2)))
+    expect(vjpCalls).toBe(before)
+  })
+
   it('a jvp is called only for directions in which some input of the block moves', () => {
     // f(x) = logsumexp(x0, x0) + x1^2: the direction e1 moves no input of the block.
     const f = <T>(m: Ops<T>, x: readonly T[]) =>
