@@ -137,10 +137,10 @@ describe('values that cross from one derivative into another', () => {
   })
 
   for (const inner of [forward, reverse]) {
-    it(`${inner.name}: an inner function's result that is not a value is named: g, f, or F's output i`, () => {
+    it(`${inner.name}: an inner function's result that is not a value is named: g, f, or F's output i, and what it returned`, () => {
       const label = `${inner.name}.within(m)`
       const tail =
-        'received a string ("a"); expected a value made by these ops, a value of the enclosing derivative\'s ops (the m given to within), or a plain number.'
+        'returned a string ("a"); expected a value made by these ops, a value of the enclosing derivative\'s ops (the m given to within), or a plain number.'
       // biome-ignore lint/suspicious/noExplicitAny: the inner functions return what the types forbid
       const w = (run: (within: any) => unknown) => () =>
         forward.derivative((m, x) => {
@@ -148,11 +148,11 @@ describe('values that cross from one derivative into another', () => {
           return x
         }, 2)
       expect(thrown(w((within) => within.derivative(() => 'a' as never, 1)))).toMatchObject({
-        message: `${label}.derivative: g (its result) ${tail}`,
+        message: `${label}.derivative: g ${tail}`,
         code: 'ERR_GRADLAB_INVALID_OPERAND',
       })
       expect(thrown(w((within) => within.gradient(() => 'a' as never, [1])))).toMatchObject({
-        message: `${label}.gradient: f (its result) ${tail}`,
+        message: `${label}.gradient: f ${tail}`,
       })
       expect(
         thrown(
@@ -160,7 +160,7 @@ describe('values that cross from one derivative into another', () => {
             within.jacobian((_mi: unknown, ys: unknown[]) => [ys[0], 'a'] as never, [1]),
           ),
         ),
-      ).toMatchObject({ message: `${label}.jacobian: F's output 1 (its result) ${tail}` })
+      ).toMatchObject({ message: `${label}.jacobian: F's output 1 ${tail}` })
     })
 
     it(`${inner.name}: with no inputs, an inner derivative still gives f's value, and no entries`, () => {

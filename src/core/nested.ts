@@ -64,9 +64,10 @@ export class Level<S> {
    * `a` as this call's own value, or null when it is a constant here (a
    * number or a value of an enclosing derivative). Throws a TypeError for a
    * value of another call of this level, or of a derivative taken inside
-   * this one, and for anything that is not a value at all.
+   * this one, and for anything that is not a value at all, saying that `op`
+   * `verb` it ('received' for an op's operand, 'returned' for a result).
    */
-  own(op: string, a: unknown): NestedValue<S> | null {
+  own(op: string, a: unknown, verb = 'received'): NestedValue<S> | null {
     if (typeof a === 'number') return null
     if (a instanceof NestedValue) {
       if (a.level < this.level) return null
@@ -75,16 +76,16 @@ export class Level<S> {
         TypeError,
         'ERR_GRADLAB_FOREIGN_VALUE',
         a.level === this.level
-          ? `${this.label}: ${op} received a value of another derivative taken at the same depth: one that has returned, or an enclosing one whose ops are not the m this call was made within (to nest a derivative, call within with the innermost ops).`
-          : `${this.label}: ${op} received a value of a derivative taken inside this one, kept after it returned. Use what that derivative returned instead.`,
+          ? `${this.label}: ${op} ${verb} a value of another derivative taken at the same depth: one that has returned, or an enclosing one whose ops are not the m this call was made within (to nest a derivative, call within with the innermost ops).`
+          : `${this.label}: ${op} ${verb} a value of a derivative taken inside this one, kept after it returned. Use what that derivative returned instead.`,
       )
     }
-    this.checkOuter(op, a)
+    this.checkOuter(op, a, verb)
     return null
   }
 
   /** Throws unless `a` is a number or a value of the enclosing ops. */
-  checkOuter(op: string, a: unknown): void {
+  checkOuter(op: string, a: unknown, verb = 'received'): void {
     if (typeof a === 'number') return
     try {
       this.outer.value(a as Operand<S>)
@@ -94,7 +95,7 @@ export class Level<S> {
         typeof a === 'object' && a !== null
           ? 'ERR_GRADLAB_FOREIGN_VALUE'
           : 'ERR_GRADLAB_INVALID_OPERAND',
-        `${this.label}: ${op} received ${describe(a)}; expected a value made by these ops, a value of the enclosing derivative's ops (the m given to within), or a plain number.`,
+        `${this.label}: ${op} ${verb} ${describe(a)}; expected a value made by these ops, a value of the enclosing derivative's ops (the m given to within), or a plain number.`,
       )
     }
   }

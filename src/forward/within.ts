@@ -77,7 +77,7 @@ export function forwardWithin<S>(m: Ops<S>, label?: string): Within<S> {
 
   /** An output's value and tangent. */
   const read = (level: Level<S>, name: string, r: unknown): [Operand<S>, Operand<S>] => {
-    const x = level.own(`${name} (its result)`, r) as NestedDual<S> | null
+    const x = level.own(name, r, 'returned') as NestedDual<S> | null
     if (x === null) return [r as Operand<S>, 0]
     return [x.value, x.tangent ?? 0]
   }

@@ -115,7 +115,7 @@ export function reverseWithin<S>(m: Ops<S>, label?: string): Within<S> {
     const result = evaluate(ops, inputs)
     /** An output: its node, or -1 for a constant, and its value. */
     const output = (what: string, r: unknown): [number, Operand<S>] => {
-      const v = level.own(`${what} (its result)`, r) as NestedVar<S> | null
+      const v = level.own(what, r, 'returned') as NestedVar<S> | null
       return v === null ? [-1, r as Operand<S>] : [v.index, v.value]
     }
     return { level, x, tape, result, output }
