@@ -14,6 +14,7 @@ import {
 } from './chart-encodings.js'
 import { targetChart } from './chart-targets.js'
 import type { Measured } from './quote.js'
+import type { Strategy } from './schema.js'
 
 /*
  * The report's charts: vega-lite specifications compiled and rendered to
@@ -25,6 +26,39 @@ export interface Chart {
   readonly name: string
   readonly title: string
   readonly svg: string
+}
+
+/** Op counts per workload against n, one line per strategy (log-log). */
+function countSpec(
+  rows: readonly {
+    readonly workload: string
+    readonly strategy: Strategy
+    readonly n: number
+    readonly ratio: number
+  }[],
+  title: string,
+): TopLevelSpec {
+  return {
+    data: {
+      values: rows.map((c) => ({
+        n: c.n,
+        ratio: c.ratio,
+        workload: scalarWorkloads[c.workload as ScalarWorkloadName].title,
+        method: METHOD_LABEL[c.strategy],
+      })),
+    },
+    facet: { field: 'workload', type: 'nominal', title: null },
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'n', type: 'quantitative', scale: log },
+        y: { field: 'ratio', type: 'quantitative', scale: log, title },
+        color: methodColor,
+      },
+    },
+  } as TopLevelSpec
 }
 
 function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
@@ -49,31 +83,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
     ],
     counts: [
       'Cost of one gradient in plain evaluations (op counts)',
-      {
-        data: {
-          values: r.counts.map((c) => ({
-            ...c,
-            workload: scalarWorkloads[c.workload as ScalarWorkloadName].title,
-            method: METHOD_LABEL[c.strategy],
-          })),
-        },
-        facet: { field: 'workload', type: 'nominal', title: null },
-        spec: {
-          width: WIDTH,
-          height: HEIGHT,
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'n', type: 'quantitative', scale: log },
-            y: {
-              field: 'ratio',
-              type: 'quantitative',
-              scale: log,
-              title: 'ops per gradient / ops per evaluation',
-            },
-            color: methodColor,
-          },
-        },
-      } as TopLevelSpec,
+      countSpec(r.counts, 'ops per gradient / ops per evaluation'),
     ],
     jacobian: [
       'Jacobian time: m grows with n = 1 (solid) and n = 4 (dashed), left; m fixed and n grows, right',
@@ -112,31 +122,7 @@ function specs(r: Measured): Record<string, [string, TopLevelSpec]> {
     ],
     'hessian-counts': [
       'Cost of one Hessian in plain evaluations (op counts): reverse mode is forward over reverse, forward mode forward over forward, finite differences second differences',
-      {
-        data: {
-          values: r.hessianCounts.map((c) => ({
-            ...c,
-            workload: scalarWorkloads[c.workload as ScalarWorkloadName].title,
-            method: METHOD_LABEL[c.strategy],
-          })),
-        },
-        facet: { field: 'workload', type: 'nominal', title: null },
-        spec: {
-          width: WIDTH,
-          height: HEIGHT,
-          mark: { type: 'line', point: true },
-          encoding: {
-            x: { field: 'n', type: 'quantitative', scale: log },
-            y: {
-              field: 'ratio',
-              type: 'quantitative',
-              scale: log,
-              title: 'ops per Hessian / ops per evaluation',
-            },
-            color: methodColor,
-          },
-        },
-      } as TopLevelSpec,
+      countSpec(r.hessianCounts, 'ops per Hessian / ops per evaluation'),
     ],
     memory: [
       'Memory vs n on the network: bytes live at the end of f (solid) and reverse tape bytes (dashed), left; peak resident set of each fresh process, right',

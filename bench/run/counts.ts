@@ -32,14 +32,20 @@ const counted =
   (m, x) =>
     f(countingOps(m, counter), x)
 
+/** A workload at `size`, and the ops of one plain evaluation of it. */
+function counting(workload: ScalarWorkloadName, size: number) {
+  const problem = scalarWorkloads[workload].build(size)
+  const once = { ops: 0 }
+  counted(problem.f, once)(plain, Array.from(problem.x))
+  return { ...problem, plainOps: once.ops }
+}
+
 export function countGradient(
   workload: ScalarWorkloadName,
   strategy: Strategy,
   size: number,
 ): CountCase {
-  const { f, x, n } = scalarWorkloads[workload].build(size)
-  const once = { ops: 0 }
-  counted(f, once)(plain, Array.from(x))
+  const { f, x, n, plainOps } = counting(workload, size)
   const counter = { ops: 0 }
   if (strategy === 'forward') forward.gradient(counted(f, counter), x, { chunkSize: 1 })
   else strategies[strategy].gradient(counted(f, counter), x)
@@ -48,10 +54,10 @@ export function countGradient(
     workload,
     strategy,
     n,
-    plainOps: once.ops,
+    plainOps,
     ops: counter.ops,
     edges,
-    ratio: (counter.ops + (edges ?? 0)) / once.ops,
+    ratio: (counter.ops + (edges ?? 0)) / plainOps,
   }
 }
 
@@ -77,9 +83,7 @@ export function countHessian(
   strategy: Strategy,
   size: number,
 ): HessianCountCase {
-  const { f, x, n } = scalarWorkloads[workload].build(size)
-  const once = { ops: 0 }
-  counted(f, once)(plain, Array.from(x))
+  const { f, x, n, plainOps } = counting(workload, size)
   const counter = { ops: 0 }
   let rows: Float64Array[]
   if (strategy === 'numeric') {
@@ -101,8 +105,8 @@ export function countHessian(
     workload,
     strategy,
     n,
-    plainOps: once.ops,
+    plainOps,
     ops: counter.ops,
-    ratio: counter.ops / once.ops,
+    ratio: counter.ops / plainOps,
   }
 }
