@@ -10,6 +10,7 @@ import {
   type Strategy,
 } from '../src/index.js'
 import { thrown } from './helpers/errors.js'
+import { expectClose, strategies } from './helpers/strategies.js'
 
 /*
  * Every method of within(m) (jacobian, jvp, vjp, valueAndGradient, beside
@@ -23,8 +24,6 @@ import { thrown } from './helpers/errors.js'
  * and each expected derivative below is worked out by hand from it.
  */
 
-const STRATEGIES: readonly Strategy[] = [forward, reverse, numeric]
-
 /**
  * Relative tolerance of a pair: exact (forward, reverse) in both places is
  * rounding only; a finite difference anywhere carries its truncation error,
@@ -35,12 +34,6 @@ const STRATEGIES: readonly Strategy[] = [forward, reverse, numeric]
 function tolerance(outer: Strategy, inner: Strategy): number {
   const differences = [outer, inner].filter((s) => s === numeric).length
   return [1e-12, 1e-7, 1e-4][differences] as number
-}
-
-function expectClose(actual: number, expected: number, relative: number): void {
-  expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(
-    relative * Math.max(1, Math.abs(expected)),
-  )
 }
 
 const F =
@@ -56,8 +49,8 @@ const sum = <T>(m: Ops<T>, xs: readonly Operand<T>[]): T =>
 const at = 0.7
 const x2 = at * at
 
-for (const outer of STRATEGIES) {
-  for (const inner of STRATEGIES) {
+for (const outer of strategies) {
+  for (const inner of strategies) {
     const tol = tolerance(outer, inner)
     describe(`${outer.name} over ${inner.name}.within(m)`, () => {
       it('jacobian: d/dx of the sum of J = 2 + 2x + cos(x^2) - 2x^2 sin(x^2)', () => {
@@ -103,7 +96,7 @@ for (const outer of STRATEGIES) {
 }
 
 describe('within(m) checks its arguments as the top-level methods do', () => {
-  for (const inner of STRATEGIES) {
+  for (const inner of strategies) {
     const label = `${inner.name}.within(m)`
     it(`${label}.jvp: v of the wrong length`, () => {
       const error = thrown(() =>
@@ -177,7 +170,7 @@ describe('within(m) checks its arguments as the top-level methods do', () => {
 })
 
 describe('within(m) at the edges: outputs that are inputs or constants, reads of values, deeper nesting', () => {
-  for (const inner of STRATEGIES) {
+  for (const inner of strategies) {
     const exact = inner !== numeric
     const close = (actual: number, expected: number) =>
       expectClose(actual, expected, exact ? 0 : 1e-7)
@@ -285,7 +278,7 @@ describe('within(m) at the edges: outputs that are inputs or constants, reads of
 describe('within(m) errors name the method and the argument', () => {
   const fn = <T>(mi: Ops<T>, y: readonly T[]) => mi.sin(y[0] as T)
   const vec = <T>(mi: Ops<T>, y: readonly T[]) => [mi.sin(y[0] as T), y[1] as T]
-  for (const inner of STRATEGIES) {
+  for (const inner of strategies) {
     const w = `${inner.name}.within(m)`
     const cases: [string, (m: Ops<unknown>, x: unknown) => unknown, string][] = [
       [
@@ -385,7 +378,7 @@ describe('within(m) errors name the method and the argument', () => {
 })
 
 describe('within(m) refuses what is not a value of its level', () => {
-  for (const inner of STRATEGIES) {
+  for (const inner of strategies) {
     const w = `${inner.name}.within(m)`
     it(`${w}: an inner value used as a number, an object as an operand, a Promise as a result`, () => {
       const asNumber = thrown(() =>
@@ -463,7 +456,7 @@ describe('within(m) refuses what is not a value of its level', () => {
   }
 
   it('within refuses an m that is not an ops object', () => {
-    for (const s of STRATEGIES) {
+    for (const s of strategies) {
       const error = thrown(() => s.within(null as never))
       expect(error.code).toBe('ERR_GRADLAB_INVALID_OPERAND')
       expect(error.message).toBe(

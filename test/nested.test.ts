@@ -10,9 +10,9 @@ import {
   type Ops,
   plain,
   reverse,
-  type Strategy,
 } from '../src/index.js'
 import { thrown } from './helpers/errors.js'
+import { expectClose, strategies } from './helpers/strategies.js'
 
 /*
  * Derivatives taken inside derivatives (`within(m)`), and the second-order
@@ -22,15 +22,6 @@ import { thrown } from './helpers/errors.js'
  * issue 238, and values that leak from one derivative into another. Expected
  * values are worked out by hand in the comments.
  */
-
-const STRATEGIES: readonly Strategy[] = [forward, reverse, numeric]
-function expectClose(actual: number, expected: number, relative: number): void {
-  if (relative === 0) expect(actual).toBe(expected)
-  else
-    expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
-      relative * Math.max(1, Math.abs(expected)),
-    )
-}
 
 describe('values that cross from one derivative into another', () => {
   it('a value kept from one inner call and used in the next is refused (ForwardDiff.jl issue 443)', () => {
@@ -101,7 +92,7 @@ describe('values that cross from one derivative into another', () => {
     expect(passes).toBeGreaterThan(1)
   })
 
-  for (const middle of STRATEGIES) {
+  for (const middle of strategies) {
     it(`${middle.name}: a value two levels up is a constant of the innermost derivative`, () => {
       // d/dx [ d/dy ( y * d/dz (y z) ) at y = x ] = d/dx [ d/dy y^2 at y = x ] = d/dx 2x = 2
       const d = forward.derivative(
@@ -328,7 +319,7 @@ describe('hessian, hvp and valueGradientAndHessian', () => {
   })
 
   it('valueGradientAndHessian gives f(x) and the gradient of one pass with the Hessian', () => {
-    for (const s of STRATEGIES) {
+    for (const s of strategies) {
       const r = s.valueGradientAndHessian(f, [a, b, c])
       expect(r.value).toBe(f(plain, [a, b, c]))
       const g = reverse.gradient(f, [a, b, c])
@@ -338,7 +329,7 @@ describe('hessian, hvp and valueGradientAndHessian', () => {
   })
 
   it('check their arguments as the first-order methods do', () => {
-    for (const s of STRATEGIES) {
+    for (const s of strategies) {
       expect(() => s.hvp(f, [1, 2, 3], [1])).toThrow(
         new RegExp(`${s.name}.hvp: v has length 1 but must have length 3`),
       )
@@ -356,7 +347,7 @@ describe('hessian, hvp and valueGradientAndHessian', () => {
   })
 
   it('work at n = 0 and on constants', () => {
-    for (const s of STRATEGIES) {
+    for (const s of strategies) {
       expect(s.hessian(() => 3, [])).toEqual([])
       expect(s.hessian((m) => m.constant(2), [1])).toEqual([Float64Array.of(0)])
     }

@@ -24,9 +24,12 @@ export const tolerance: Readonly<Record<Strategy['name'], number>> = {
   numeric: 1e-7,
 }
 
-/** Asserts |actual - expected| <= tol max(1, |expected|); NaN and infinities must match exactly. */
-export function expectClose(actual: number, expected: number, tol: number, what: string): void {
-  if (!Number.isFinite(expected)) {
+/**
+ * Asserts |actual - expected| <= tol max(1, |expected|); NaN and infinities,
+ * and everything at tol = 0, must match exactly (Object.is).
+ */
+export function expectClose(actual: number, expected: number, tol: number, what = ''): void {
+  if (!Number.isFinite(expected) || tol === 0) {
     expect(actual, what).toBe(expected)
     return
   }
