@@ -1451,7 +1451,7 @@ type Passes = {
  * sign), and NaN times an infinity or NaN. Four sums, so that the adds do not
  * wait on each other.
  */
-function allFinite(xs: Float64Array): boolean {
+export function allFinite(xs: Float64Array): boolean {
   let a = 0
   let b = 0
   let c = 0

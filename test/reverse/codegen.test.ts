@@ -12,7 +12,7 @@ import {
   UNARY_OPS,
   type UnaryName,
 } from '../../src/index.js'
-import { generate, type Source } from '../../src/reverse/codegen.js'
+import { allFinite, generate, type Source } from '../../src/reverse/codegen.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 import { gradlabErr } from '../helpers/errors.js'
 
@@ -597,5 +597,94 @@ describe('which engine runs, and when code cannot be generated', () => {
       forced:
         "ERR_GRADLAB_CODEGEN_UNAVAILABLE: reverse.compile: options.mode is 'generated', but code generation from strings is not allowed here. Use mode 'auto' to fall back to the interpreter.",
     })
+  })
+})
+
+describe('the generated engine between calls', () => {
+  it('a gradient alone at a new point, with no valueAndGradient before it, is the gradient there', () => {
+    // Rosenbrock's backward pass recomputes every value it needs, so gradient(x) skips the forward pass.
+    const x0 = point(30, 1)
+    const compiled = reverse.compile(rosenbrock, x0)
+    expect(compiled.mode).toBe('generated')
+    for (const seed of [2, 3, 4]) {
+      const x = point(30, seed)
+      expectSameBits(compiled.gradient(x), reverse.gradient(rosenbrock, x))
+    }
+  })
+  it('reads and comparisons inside rolled loops are checked against the values at the point, so an unchanged outcome records nothing new', () => {
+    // Each iteration compares a value that is never near 1/2 with 1/2, and reads a value it does not branch on.
+    const guarded: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) {
+        const u = m.add(m.square(xi), 1)
+        acc = m.add(acc, m.gt(u, 0.5) ? m.mul(u, xi) : m.neg(xi))
+      }
+      return acc as T
+    }
+    const reading: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) {
+        const u = m.mul(xi, xi)
+        acc = m.add(acc, m.value(u) >= 0 ? m.exp(u) : u)
+      }
+      return acc as T
+    }
+    // The first instruction's node (the first node after the inputs), read or compared on its own.
+    const firstRead: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const u = m.mul(x[0] as T, x[0] as T)
+      return m.add(m.value(u) >= 0 ? m.exp(u) : u, reading(m, x))
+    }
+    const firstCompared: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const u = m.mul(x[0] as T, x[0] as T)
+      return m.add(m.gt(u, 0.5) ? m.exp(u) : u, reading(m, x))
+    }
+    const x0 = point(40, 1)
+    for (const f of [guarded, reading, firstRead, firstCompared]) {
+      const compiled = reverse.compile(f, x0)
+      expect(compiled.mode).toBe('generated')
+      // The same point again: every read and comparison gives what was recorded.
+      expectSameBits(compiled.valueAndGradient(x0).gradient, reverse.gradient(f, x0))
+      expectSameBits(compiled.gradient(x0), reverse.gradient(f, x0))
+      expect(compiled.recordings).toBe(1)
+    }
+    // Comparisons are kept by outcome: new points whose outcomes are the recorded ones replay.
+    const compiled = reverse.compile(guarded, x0)
+    for (const seed of [2, 3, 4, 5]) {
+      const x = point(40, seed)
+      expectSameBits(compiled.gradient(x), reverse.gradient(guarded, x))
+    }
+    expect(compiled.recordings).toBe(1)
+  })
+})
+
+describe('allFinite, which decides whether the backward pass that skips zero products must run', () => {
+  it('is true for finite entries of any sign, zeros and subnormals, at any length', () => {
+    for (let n = 0; n <= 9; n++) {
+      expect(allFinite(Float64Array.from({ length: n }, (_, i) => (i % 2 ? -1e308 : 5e-324)))).toBe(
+        true,
+      )
+      expect(allFinite(new Float64Array(n).fill(-0))).toBe(true)
+    }
+  })
+  it('is false when any one entry is an infinity of either sign or NaN, in any position of the four sums and of the tail', () => {
+    for (let n = 1; n <= 9; n++) {
+      for (let i = 0; i < n; i++) {
+        for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+          const xs = Float64Array.from({ length: n }, (_, j) => j + 1)
+          xs[i] = bad
+          expect(allFinite(xs), `n = ${n}, entry ${i} = ${bad}`).toBe(false)
+        }
+      }
+    }
+  })
+  it('is false for infinities of both signs at once, which a sum of the entries would cancel to NaN, not to 0', () => {
+    expect(allFinite(Float64Array.of(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY))).toBe(
+      false,
+    )
+    expect(
+      allFinite(
+        Float64Array.of(1, 2, 3, 4, Number.POSITIVE_INFINITY, 1, 1, 1, Number.NEGATIVE_INFINITY),
+      ),
+    ).toBe(false)
   })
 })
