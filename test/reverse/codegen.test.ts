@@ -688,3 +688,171 @@ describe('allFinite, which decides whether the backward pass that skips zero pro
     ).toBe(false)
   })
 })
+
+describe("a carried value's first adjoint: added in iteration 0, or after the loop only where that rounds the same", () => {
+  // The backward pass may add the first iteration's adjoint of a carried value into the node before
+  // the loop after the loop, which is the same sum only where nothing else adds into that node in the
+  // loop and there is one such addition; else the order of additions, and so the rounding, changes.
+  // Additive chains keep every addition into the starting value's adjoint of one size, so that
+  // adding them in another order rounds differently at many of these points.
+  const points = Array.from({ length: 40 }, (_, s) => point(14, s + 1).map((v) => v / 2))
+  const cases: Record<string, ScalarFn> = {
+    'the starting value read again in every iteration': <T>(m: Ops<T>, x: readonly T[]) => {
+      const a = x[0] as T
+      let s: T = a
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.mul(a, x[i] as T))
+      return m.add(s, m.mul(a, a))
+    },
+    'the carried value read twice in each iteration': <T>(m: Ops<T>, x: readonly T[]) => {
+      const a = x[0] as T
+      let s: T = a
+      for (let i = 1; i < x.length; i++) s = m.add(m.mul(s, 0.75), m.mul(s, x[i] as T))
+      return m.add(s, m.mul(a, 3.7))
+    },
+    'the carried value read in a loop inside its loop': <T>(m: Ops<T>, x: readonly T[]) => {
+      const a = x[0] as T
+      let s: T = a
+      for (let i = 1; i < 4; i++) {
+        let t: T = s
+        for (let j = 4; j < x.length; j++) t = m.add(t, m.mul(s, x[j] as T))
+        s = m.mul(t, 0.25)
+      }
+      return m.add(s, m.mul(a, 1.3))
+    },
+    'the starting value is a node made before the loop, read in it and after it': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      const a = m.sin(x[0] as T)
+      let s: T = a
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.mul(a, x[i] as T))
+      return m.add(s, m.exp(a))
+    },
+    'two values carried from the same starting value': <T>(m: Ops<T>, x: readonly T[]) => {
+      const a = x[0] as T
+      let s: T = a
+      let t: T = a
+      for (let i = 1; i < x.length; i++) {
+        s = m.add(s, m.mul(t, x[i] as T))
+        t = m.add(t, x[i] as T)
+      }
+      return m.add(m.mul(s, x[1] as T), m.mul(t, a))
+    },
+    "the starting value is another loop's last value, read in the loop": <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let a: T = x[0] as T
+      for (let i = 1; i < x.length; i++) a = m.add(a, m.square(x[i] as T))
+      let s: T = a
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.mul(a, x[i] as T))
+      return m.add(s, m.mul(a, 0.1))
+    },
+  }
+  for (const [name, f] of Object.entries(cases)) {
+    it(name, () => expectAgreement(f, points))
+  }
+  it('with one reader and nothing else adding into the starting value, the first adjoint is added after the loop: no branch per iteration', () => {
+    const fromInput: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let s: T = x[0] as T
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.square(x[i] as T))
+      return s
+    }
+    const fromNode: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let s: T = m.sin(x[0] as T)
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.square(x[i] as T))
+      return s
+    }
+    for (const f of [fromInput, fromNode, rosenbrock]) {
+      const source = sourceOf(f, point(14, 1)) as string
+      expect(source).not.toMatch(/if \(k0 > 0\)/)
+      expectAgreement(f, points)
+    }
+    // Read again in the loop, the starting value takes the first adjoint in iteration 0.
+    expect(
+      sourceOf(cases['the starting value read again in every iteration'] as ScalarFn, point(14, 1)),
+    ).toMatch(/if \(k0 > 0\)/)
+  })
+})
+
+describe('where generated code keeps values: locals, recomputed where cheap, stored only where the backward pass needs them', () => {
+  /** The passes' lines that write v (values kept for the backward pass) and any mention of g (adjoint slots). */
+  function slots(f: ScalarFn, x: readonly number[]) {
+    const out = generated(f, x) as Source
+    const passes = out.source.slice(out.source.indexOf('forward('))
+    const stores = passes.match(/^v\[[^\]]*\] = /gm) ?? []
+    return {
+      stores: stores.map((l) => l.slice(0, -3)),
+      adjointSlots: /\bg\[/.test(passes),
+      backwardOnly: out.backwardOnly,
+    }
+  }
+  it('Rosenbrock: every value and adjoint is a local or carried, and the backward pass recomputes what it needs', () => {
+    expect(slots(rosenbrock, point(40, 1))).toEqual({
+      stores: [],
+      adjointSlots: false,
+      backwardOnly: true,
+    })
+  })
+  it("a loop of exp and cos: their values are stored (a product's partials are its operands), the scaled input is recomputed", () => {
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, m.mul(m.exp(m.mul(xi, 0.5)), m.cos(xi)))
+      return acc as T
+    }
+    // Node 12 + 5k is iteration k's mul(x, 0.5), 13 + 5k its exp, 14 + 5k its cos.
+    expect(slots(f, point(12, 1))).toEqual({
+      stores: ['v[13 + 5 * k0]', 'v[14 + 5 * k0]'],
+      adjointSlots: false,
+      backwardOnly: false,
+    })
+  })
+  it('a tanh layer over a batch: one value per unit and one per example stored, no adjoint slots', () => {
+    // Scalar ops: each unit's tanh value (its partial needs it, and the product with the output
+    // weight needs it), and each example's residual (its operand is the inner loop's last total).
+    expect(slots(layer(false), point(20, 1))).toEqual({
+      stores: ['v[26 + 39 * k0 + 9 * k1]', 'v[56 + 39 * k0]'],
+      adjointSlots: false,
+      backwardOnly: false,
+    })
+    // With dot: also the dot (tanh's operand is the bias plus the dot, recomputed from it).
+    expect(slots(layer(true), point(20, 1))).toEqual({
+      stores: ['v[20 + 23 * k0 + 5 * k1]', 'v[22 + 23 * k0 + 5 * k1]', 'v[40 + 23 * k0]'],
+      adjointSlots: false,
+      backwardOnly: false,
+    })
+  })
+})
+
+describe('constants in generated code', () => {
+  it('data that is the same number in every repetition when compiled is still read at every call, never written in as a literal', () => {
+    const weighted: DataFn = <T>(m: Ops<T>, x: readonly T[], [d]: readonly (readonly T[])[]) => {
+      let acc: T | number = 0
+      for (let i = 0; i < x.length; i++) acc = m.add(acc, m.mul(d?.[i] as T, m.square(x[i] as T)))
+      return acc as T
+    }
+    const x = point(20, 1)
+    const compiled = reverse.compile(weighted, x, { data: [Array(20).fill(2)] })
+    expect(compiled.mode).toBe('generated')
+    for (const seed of [2, 3]) {
+      const d = point(20, seed)
+      const expected = reverse.gradient((m, v) => weighted(m, v, [d as never]), x)
+      expectSameBits(compiled.gradient(x, [d]), expected)
+    }
+  })
+  it('a constant the same in every repetition is a literal; one that changes is read from c, once per iteration of the loop it changes in', () => {
+    // Rosenbrock's 100 and 1 are literals.
+    const rosen = sourceOf(rosenbrock, point(40, 1)) as string
+    expect(rosen).not.toMatch(/\bc\[/)
+    expect(rosen).toMatch(/B_mul\.value\(100, /)
+    // The layer's inputs change with the example (k0) and the input index, not with the unit (k1):
+    // every read of c is indexed without k1.
+    const layerSource = sourceOf(layer(false), point(20, 1)) as string
+    const reads = layerSource.match(/c\[[^\]]*\]/g) ?? []
+    expect(reads.length).toBeGreaterThan(0)
+    for (const read of reads) {
+      expect(read).toMatch(/k0/)
+      expect(read).not.toMatch(/k1/)
+    }
+  })
+})
