@@ -856,3 +856,36 @@ describe('constants in generated code', () => {
     }
   })
 })
+
+describe('operands whose nodes span the inputs and the ops', () => {
+  // The inputs are nodes 0 .. n-1 and each op's output the next node, so a loop over the inputs
+  // followed by the values made from them reads one run of nodes: from x, then from v.
+  const spanning: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+    const ys = [...x, ...x.map((xi) => m.sin(xi))]
+    let acc: T | number = 0
+    for (const y of ys) acc = m.add(acc, m.mul(y, y))
+    return acc as T
+  }
+  it('a loop reading such a run gives the same gradient, bit for bit', () => {
+    expectAgreement(spanning, [point(10, 1), point(10, 2), [0, -0, ...point(8, 3)]])
+  })
+  it('a sum and a dot over such a run, and over the inputs and the first op node after them', () => {
+    const sums: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const first = [...x, m.cos(x[0] as T)]
+      const ys = [...x, ...x.map((xi) => m.sin(xi))]
+      return m.add(m.add(m.sum(ys), m.dot(ys, ys)), m.mul(m.sum(first), m.dot(first, first)))
+    }
+    expectAgreement(sums, [point(10, 1), point(10, 2)])
+  })
+  it('only such a run takes the read and the addition that test the index; inputs are read from x and their adjoints added into gx directly', () => {
+    expect(sourceOf(spanning, point(10, 1))).toMatch(/at\(x, v, /)
+    for (const source of [
+      sourceOf(rosenbrock, point(40, 1)),
+      sourceOf(layer(false), point(20, 1)),
+    ]) {
+      expect(source).not.toMatch(/at\(x, v, /)
+      expect(source).not.toMatch(/ < \d+\) gx\[/)
+      expect(source).toMatch(/gx\[/)
+    }
+  })
+})
