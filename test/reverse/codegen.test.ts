@@ -508,6 +508,49 @@ describe('rerolling keeps the generated source small for the loops users write',
     expect(sourceOf(irregular, point(300, 1).map(Math.abs), 1000)).toBeNull()
     expect(sourceOf(irregular, point(300, 1).map(Math.abs))).not.toBeNull()
   })
+  it('the cap is on each pass: a pass exactly at the cap is kept, one character over it is refused', () => {
+    const x = point(40, 1)
+    const { source } = generated(rosenbrock, x) as Source
+    // The passes are the bodies between the method headers; the longest decides.
+    const bodies = source.split(/^(?:forward|backward|guarded)\(.*\) \{\n/m).slice(1)
+    const longest = Math.max(
+      ...bodies.map((b) => b.slice(b.indexOf('\n') + 1, b.lastIndexOf('\n},')).length),
+    )
+    expect(generated(rosenbrock, x, longest)).not.toBeTypeOf('string')
+    expect(generated(rosenbrock, x, longest - 1)).toBe(
+      'the generated source would exceed the size cap',
+    )
+  })
+})
+
+describe('loop bodies of cheap ops run four iterations a turn', () => {
+  it('Rosenbrock is unrolled and a loop calling exp and cos is not; every trip count from 0 to 9 agrees bit for bit', () => {
+    expect(sourceOf(rosenbrock, point(40, 1))).toMatch(/k0b \+= 4/)
+    const heavy: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, m.mul(m.exp(m.mul(xi, 0.5)), m.cos(xi)))
+      return acc as T
+    }
+    expect(sourceOf(heavy, point(12, 1))).not.toMatch(/k0b/)
+    for (let n = 1; n <= 10; n++) {
+      expectAgreement(rosenbrock, [point(n, 1), point(n, 2)])
+      expectAgreement(heavy, [point(n, 1), point(n, 2)])
+    }
+  })
+})
+
+describe('a sum or dot whose terms repeat one node', () => {
+  it("adds each term's adjoint into that node in the tape's order, so the sum rounds the same", () => {
+    const repeated: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const a = x[0] as T
+      const ys = x.slice(1).map((xi) => m.sin(xi))
+      return m.add(m.dot(Array(ys.length).fill(a), ys), m.sum(Array(12).fill(m.mul(a, a))))
+    }
+    expectAgreement(
+      repeated,
+      Array.from({ length: 30 }, (_, s) => point(17, s + 1)),
+    )
+  })
 })
 
 describe('which engine runs, and when code cannot be generated', () => {
