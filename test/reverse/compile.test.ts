@@ -313,6 +313,43 @@ describe('bad input to compile and to a compiled gradient', () => {
   })
 })
 
+describe('the recording ops name themselves for a bad operand, in either position', () => {
+  const invalid = (op: string) =>
+    gradlabErr(
+      TypeError,
+      'ERR_GRADLAB_INVALID_OPERAND',
+      `reverse.compile: ${op} received a string ("x"); expected a value made by these ops or a plain number.`,
+    )
+  it('every unary and binary op of the table, value, sum and dot', () => {
+    for (const op of UNARY_OPS) {
+      expect(() => reverse.compile((m) => m[op]('x' as never), [1]), op).toThrow(invalid(op))
+    }
+    for (const op of BINARY_OPS) {
+      expect(() => reverse.compile((m, [a]) => m[op]('x' as never, a as never), [1]), op).toThrow(
+        invalid(op),
+      )
+      expect(() => reverse.compile((m, [a]) => m[op](a as never, 'x' as never), [1]), op).toThrow(
+        invalid(op),
+      )
+    }
+    expect(() => reverse.compile((m) => m.value('x' as never) as never, [1])).toThrow(
+      invalid('value'),
+    )
+    expect(() => reverse.compile((m) => m.constant('x' as never), [1])).toThrow(
+      'reverse.compile: constant received a string ("x"), but these ops compute with plain numbers.',
+    )
+    expect(() => reverse.compile((m, [a]) => m.sum([a as never, 'x' as never]), [1])).toThrow(
+      invalid('sum'),
+    )
+    expect(() => reverse.compile((m, [a]) => m.dot(['x' as never], [a as never]), [1])).toThrow(
+      invalid('dot'),
+    )
+    expect(() => reverse.compile((m, [a]) => m.dot([a as never], ['x' as never]), [1])).toThrow(
+      invalid('dot'),
+    )
+  })
+})
+
 describe('data given at every call (options.data): one recording serves every batch', () => {
   /** A 3-4-1 tanh network's squared error over a batch: xs holds 3 numbers per example, ys one. */
   const loss = <T>(m: Ops<T>, p: readonly T[], [xs = [], ys = []]: readonly (readonly T[])[]) => {
