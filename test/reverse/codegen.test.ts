@@ -883,6 +883,16 @@ describe('constants in generated code', () => {
       expectSameBits(compiled.gradient(x, [d]), expected)
     }
   })
+  it('a -0 the same in every repetition is written as -0: atan2(-0, x) is -pi for x < 0, not pi', () => {
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, m.atan2(-0, xi))
+      return acc as T
+    }
+    const x = point(12, 1).map((v) => -Math.abs(v) - 0.5)
+    expect(reverse.compile(f, x).valueAndGradient(x).value).toBeCloseTo(-12 * Math.PI, 12)
+    expectAgreement(f, [x])
+  })
   it('a constant the same in every repetition is a literal; one that changes is read from c, once per iteration of the loop it changes in', () => {
     // Rosenbrock's 100 and 1 are literals.
     const rosen = sourceOf(rosenbrock, point(40, 1)) as string
