@@ -942,3 +942,73 @@ describe('operands whose nodes span the inputs and the ops', () => {
     }
   })
 })
+
+describe('values the backward pass needs are recomputed or stored, whichever side of an op they are on', () => {
+  // A dot's adjoint for one factor is the other factor; a binary op's partials may read either
+  // operand and its own value. Cheap values are recomputed from their operands, others stored.
+  const cases: Record<string, ScalarFn> = {
+    // In a loop body the factors are locals of one iteration; outside loops, runs of them are in the arrays.
+    'a short dot in each iteration: recomputed products against stored sines': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let acc: T | number = 0
+      for (const xi of x) {
+        const products = [m.mul(xi, xi), m.mul(xi, 3)]
+        const sines = [m.sin(xi), m.cos(xi)]
+        acc = m.add(acc, m.dot(products, sines))
+      }
+      return acc as T
+    },
+    'a short dot in each iteration, of inputs with recomputed products': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let acc: T | number = 0
+      for (let i = 0; i + 1 < x.length; i++) {
+        const pair = [x[i] as T, x[i + 1] as T]
+        acc = m.add(acc, m.dot(pair, [m.mul(x[i] as T, 3), m.sub(x[i + 1] as T, 1)]))
+      }
+      return acc as T
+    },
+    'a dot of runs kept in the arrays: products and sines': <T>(m: Ops<T>, x: readonly T[]) =>
+      m.dot(
+        x.map((xi) => m.mul(xi, xi)),
+        x.map((xi) => m.sin(xi)),
+      ),
+    'binary ops whose partials read the other operand, a recomputed or a stored one': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let acc: T | number = 0
+      for (let i = 0; i + 1 < x.length; i++) {
+        const a = m.sub(x[i] as T, 0.25)
+        const b = m.exp(m.mul(x[i + 1] as T, 0.5))
+        acc = m.add(acc, m.add(m.mul(a, b), m.add(m.div(b, m.add(m.square(a), 1)), m.pow(b, a))))
+      }
+      return acc as T
+    },
+    'unary ops whose partial reads their operand or their value, of recomputed operands': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let acc: T | number = 0
+      for (const xi of x) {
+        const a = m.mul(xi, 0.5)
+        acc = m.add(acc, m.add(m.tanh(a), m.add(m.sqrt(m.add(m.square(a), 1)), m.square(m.abs(a)))))
+      }
+      return acc as T
+    },
+    'a max and a min of a carried value: the branch recomputed in the backward pass': <T>(
+      m: Ops<T>,
+      x: readonly T[],
+    ) => {
+      let s: T | number = 0
+      for (const xi of x) s = m.add(m.max(s, xi), m.min(m.mul(s, 0.5), xi))
+      return s as T
+    },
+  }
+  for (const [name, f] of Object.entries(cases)) {
+    it(name, () => expectAgreement(f, [point(12, 1), point(12, 2), point(12, 3)]))
+  }
+})
