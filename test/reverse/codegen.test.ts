@@ -971,6 +971,8 @@ describe('values the backward pass needs are recomputed or stored, whichever sid
       }
       return acc as T
     },
+    'a dot of two runs of inputs, its adjoint not 1': <T>(m: Ops<T>, x: readonly T[]) =>
+      m.mul(m.dot(x.slice(0, 6), x.slice(6, 12)), m.sin(x[0] as T)),
     'a dot of runs kept in the arrays: products and sines': <T>(m: Ops<T>, x: readonly T[]) =>
       m.dot(
         x.map((xi) => m.mul(xi, xi)),
