@@ -549,3 +549,51 @@ describe('comparisons (m.lt, m.le, m.gt, m.ge) are guards on their outcome, not 
     )
   })
 })
+
+describe('recordings kept apart', () => {
+  it('a function being compiled may compile and call another: each recording keeps its own instructions', () => {
+    const inner: ScalarFn = (m, [a, b]) => m.mul(m.sin(a as never), b as never)
+    const outer: ScalarFn = (m, [a, b]) => {
+      const first = m.mul(a as never, b as never)
+      const g = reverse.compile(inner, [m.value(a as never), 2]).gradient([0.5, 2])
+      return m.add(first, m.mul(m.exp(b as never), g[0] as number))
+    }
+    const compiled = reverse.compile(outer, [1, 2])
+    for (const x of [
+      [1, 2],
+      [0.25, -1.5],
+    ]) {
+      const expected = reverse.valueAndGradient(outer, x)
+      const got = compiled.valueAndGradient(x)
+      expect(got.value).toBe(expected.value)
+      expect(Array.from(got.gradient)).toEqual(Array.from(expected.gradient))
+    }
+  })
+  it('a variable kept from an earlier call is refused, with a compile in between', () => {
+    let kept: unknown
+    reverse.gradient(
+      (m, [a]) => {
+        kept = a
+        return m.square(a as never)
+      },
+      [1],
+    )
+    // Compiles and dynamic calls draw their sessions from one counter: never the same twice.
+    reverse.compile((m, [a]) => m.square(a as never), [1])
+    const foreign = gradlabErr(
+      TypeError,
+      'ERR_GRADLAB_FOREIGN_VALUE',
+      'reverse.gradient: mul received a variable recorded in another evaluation (kept from an earlier call or an enclosing one). Values made by the ops are valid only inside the call that made them; pass m.value(...) to use one as a constant.',
+    )
+    expect(() => reverse.gradient((m, [a]) => m.mul(a as never, kept as never), [1])).toThrow(
+      foreign,
+    )
+    expect(() => reverse.compile(() => kept as never, [1])).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_FOREIGN_VALUE',
+        'reverse.compile: f returned a variable recorded in another evaluation (kept from an earlier call); return values computed in this call.',
+      ),
+    )
+  })
+})
