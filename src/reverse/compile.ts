@@ -350,7 +350,10 @@ export function compile(
     "{ onValueChange: 'throw' }",
   )
   const { onValueChange = 'rerecord', mode = 'auto', data } = given ?? {}
-  const data0 = data === undefined ? null : toData(label, 'options.data', data, 'arrays of numbers')
+  const data0 =
+    data === undefined
+      ? null
+      : toData(label, 'options.data', data, 'the arrays f reads as its third argument')
   if (onValueChange !== 'rerecord' && onValueChange !== 'throw') {
     const got = typeof onValueChange === 'string' ? onValueChange : describe(onValueChange)
     throw gradlabError(

@@ -597,3 +597,59 @@ describe('recordings kept apart', () => {
     )
   })
 })
+
+describe('compile options and data: each mistake named', () => {
+  const f = <T>(m: Ops<T>, x: readonly T[], [d]: readonly (readonly T[])[]) => m.dot(x, d as T[])
+  const options = (message: string) => gradlabErr(TypeError, 'ERR_GRADLAB_INVALID_OPTIONS', message)
+  it('options that are not one of the allowed values, or data that is not arrays of numbers', () => {
+    expect(() => reverse.compile(f as never, [1], { mode: {} as never })).toThrow(
+      options(
+        "reverse.compile: options.mode must be 'auto', 'generated' or 'interpreter', got an object. Use 'auto' (the default) for generated code where it can be made.",
+      ),
+    )
+    expect(() => reverse.compile(f as never, [1], { onValueChange: 3 as never })).toThrow(
+      options(
+        "reverse.compile: options.onValueChange must be 'rerecord' or 'throw', got the number 3. Use 'rerecord' (the default) to record f again where a value it read changes, or 'throw' to be told instead.",
+      ),
+    )
+    expect(() => reverse.compile(f as never, [1], { data: 'x' as never })).toThrow(
+      gradlabErr(
+        TypeError,
+        'ERR_GRADLAB_INVALID_POINT',
+        'reverse.compile: options.data must be an array of arrays of numbers (the arrays f reads as its third argument), got a string ("x").',
+      ),
+    )
+  })
+  it("with onValueChange: 'throw', data of another shape says what changed: the count of arrays, or one array's length", () => {
+    const compiled = reverse.compile(f as never, [1, 2], { data: [[1, 2]], onValueChange: 'throw' })
+    const changed = (what: string) =>
+      gradlabErr(
+        RangeError,
+        'ERR_GRADLAB_VALUE_CHANGED',
+        `reverse.compiled.gradient: the function was given ${what} when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.`,
+      )
+    expect(() => compiled.gradient([1, 2], [[1, 2], [3]])).toThrow(
+      changed('2 data arrays at this call but 1'),
+    )
+    expect(() => compiled.gradient([1, 2], [[1, 2, 3]])).toThrow(
+      changed('data[0] of length 3 at this call but 2'),
+    )
+    expect(Array.from(compiled.gradient([1, 2], [[5, 6]]))).toEqual([5, 6])
+  })
+  it("mode 'generated' has no size cap; 'auto' leaves a program over it to the interpreter", () => {
+    // Every term differs in op and operands, so nothing rerolls and the source grows with n.
+    const irregular: ScalarFn = (m, x) =>
+      m.sum(
+        x.map((xi, i) =>
+          m[UNARY_OPS[(i * 7) % UNARY_OPS.length] as (typeof UNARY_OPS)[number]](
+            m.mul(xi, x[(i * i) % x.length] as never),
+          ),
+        ),
+      )
+    const x = Array.from({ length: 600 }, (_, i) => 0.3 + 0.4 * Math.abs(Math.sin(i)))
+    expect(reverse.compile(irregular, x).mode).toBe('interpreter')
+    const generated = reverse.compile(irregular, x, { mode: 'generated' })
+    expect(generated.mode).toBe('generated')
+    expect(Array.from(generated.gradient(x))).toEqual(Array.from(reverse.gradient(irregular, x)))
+  })
+})
