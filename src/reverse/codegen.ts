@@ -695,9 +695,10 @@ class Generator {
   /**
    * What node r (in the first repetition of `scope`'s loops, moving by
    * `strides` in them) is to a reader in `scope`: a local of this or an
-   * enclosing iteration, the previous iteration's value of a node carried
-   * by one of the loops, the last iteration's value of a node of a loop
-   * directly inside, or else a slot in the arrays.
+   * enclosing iteration, the last iteration's value of a node of a loop
+   * directly inside, or else a slot in the arrays. (A value carried from one
+   * iteration to the next never gets here: the loop search marks its
+   * operand as read from a starting value, and `seeded` takes it.)
    */
   private resolve(r: number, scope: Scope, strides: readonly number[]): Ref {
     const { levels } = scope
@@ -715,19 +716,6 @@ class Generator {
       ) {
         return { kind: 'local', site: j, index }
       }
-    }
-    // Carried: the node of the previous iteration of the loop at depth d (in the first, the
-    // node before the loop, which may be an input).
-    for (let d = levels.length - 1; d >= 0; d--) {
-      const level = levels[d] as Level
-      const x = j + level.loop.period
-      const inBody = x >= 0 && x < this.program.instructions && this.siteOf(x) === x
-      if (!inBody || this.scopes[x]?.levels.length !== d + 1) continue
-      if (this.scopes[x]?.levels[d] !== level) continue
-      if (!strides.every((s, e) => (e <= d ? moves(e) : s === 0))) continue
-      const outer = this.enclosing(scope, d)
-      const init = this.resolve(r, outer, strides.slice(0, d))
-      if (this.carry(x, init)) return { kind: 'carried', site: x, index, k: level.k, init }
     }
     // Final: the last iteration's node of a loop directly in this scope.
     if (j >= 0) {
@@ -761,13 +749,6 @@ class Generator {
   private encloses(outer: Scope, inner: Scope): boolean {
     for (let s: Scope | null = inner; s !== null; s = s.parent) if (s === outer) return true
     return false
-  }
-
-  /** The scope enclosing `scope` that is `depth` loops deep. */
-  private enclosing(scope: Scope, depth: number): Scope {
-    let s = scope
-    while (s.levels.length > depth) s = s.parent as Scope
-    return s
   }
 
   /**
