@@ -415,6 +415,16 @@ describe('random programs of loops: generated code, interpreter and tape agree b
   })
 })
 
+/** Every term differs in op and operands, so nothing rerolls and the source grows with n. */
+const irregular: ScalarFn = (m, x) =>
+  m.sum(
+    x.map((xi, i) =>
+      m[UNARY_OPS[(i * 7) % UNARY_OPS.length] as UnaryName](
+        m.mul(xi, x[(i * i) % x.length] as never),
+      ),
+    ),
+  )
+
 describe('rerolling keeps the generated source small for the loops users write', () => {
   it('Rosenbrock in 2,000 dimensions: one loop, a few kilobytes, whatever n', () => {
     const small = sourceOf(rosenbrock, point(200, 1)) as string
@@ -508,16 +518,15 @@ describe('rerolling keeps the generated source small for the loops users write',
 
   it('source over the size cap is refused, and compile falls back to the interpreter', () => {
     // Every term differs in op and operands, so nothing rerolls.
-    const irregular: ScalarFn = (m, x) =>
-      m.sum(
-        x.map((xi, i) =>
-          m[UNARY_OPS[(i * 7) % UNARY_OPS.length] as UnaryName](
-            m.mul(xi, x[(i * i) % x.length] as never),
-          ),
-        ),
-      )
     expect(sourceOf(irregular, point(300, 1).map(Math.abs), 1000)).toBeNull()
     expect(sourceOf(irregular, point(300, 1).map(Math.abs))).not.toBeNull()
+  })
+  it("mode 'generated' has no size cap; 'auto' leaves a program over it to the interpreter", () => {
+    const x = point(600, 1).map((v) => Math.abs(v) / 4 + 0.3)
+    expect(reverse.compile(irregular, x).mode).toBe('interpreter')
+    const forced = reverse.compile(irregular, x, { mode: 'generated' })
+    expect(forced.mode).toBe('generated')
+    expectSameBits(forced.gradient(x), reverse.gradient(irregular, x))
   })
   it('the cap is on each pass: a pass exactly at the cap is kept, one character over it is refused', () => {
     const x = point(40, 1)

@@ -636,20 +636,4 @@ describe('compile options and data: each mistake named', () => {
     )
     expect(Array.from(compiled.gradient([1, 2], [[5, 6]]))).toEqual([5, 6])
   })
-  it("mode 'generated' has no size cap; 'auto' leaves a program over it to the interpreter", () => {
-    // Every term differs in op and operands, so nothing rerolls and the source grows with n.
-    const irregular: ScalarFn = (m, x) =>
-      m.sum(
-        x.map((xi, i) =>
-          m[UNARY_OPS[(i * 7) % UNARY_OPS.length] as (typeof UNARY_OPS)[number]](
-            m.mul(xi, x[(i * i) % x.length] as never),
-          ),
-        ),
-      )
-    const x = Array.from({ length: 600 }, (_, i) => 0.3 + 0.4 * Math.abs(Math.sin(i)))
-    expect(reverse.compile(irregular, x).mode).toBe('interpreter')
-    const generated = reverse.compile(irregular, x, { mode: 'generated' })
-    expect(generated.mode).toBe('generated')
-    expect(Array.from(generated.gradient(x))).toEqual(Array.from(reverse.gradient(irregular, x)))
-  })
 })
