@@ -517,7 +517,6 @@ describe('rerolling keeps the generated source small for the loops users write',
   })
 
   it('source over the size cap is refused, and compile falls back to the interpreter', () => {
-    // Every term differs in op and operands, so nothing rerolls.
     expect(sourceOf(irregular, point(300, 1).map(Math.abs), 1000)).toBeNull()
     expect(sourceOf(irregular, point(300, 1).map(Math.abs))).not.toBeNull()
   })
