@@ -12,9 +12,8 @@ import { DOT, type Program } from './program.js'
  * a layer's units. codegen.ts emits each loop as a `for`.
  */
 
-/** Longest block tried as a loop body, and how many candidate periods are tried per position. */
+/** Longest block tried as a loop body. */
 const MAX_PERIOD = 4096
-const MAX_CANDIDATES = 4096
 /** A loop must repeat at least this often, and cover at least this many instructions. */
 const MIN_REPEATS = 3
 const MIN_COVER = 12
@@ -189,15 +188,13 @@ function bestLoop(
   const remaining = end - s
   let best: Loop | null = null
   let cover = 0
-  let candidates = 0
-  for (let p = 1; p <= MAX_PERIOD && 2 * p <= remaining && candidates < MAX_CANDIDATES; p++) {
+  for (let p = 1; p <= MAX_PERIOD && 2 * p <= remaining; p++) {
     if (budget.left <= 0) break
     if (code[s + p] !== code[s]) continue
     // A period p covers at most p * floor(remaining / p): skip those that cannot beat the best.
     if (p * Math.floor(remaining / p) <= cover) continue
     // A multiple of the best period that starts inside its loop mostly finds that loop again.
     if (best !== null && p % best.period === 0 && p < cover) continue
-    candidates++
     const loop = tryLoop(program, s, p, end, budget)
     if (loop === null || loop.repeats < MIN_REPEATS || !nests(program, loop, outer)) continue
     const covers = loop.period * loop.repeats
