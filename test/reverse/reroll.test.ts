@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest'
+import type { DataFn, Ops, ScalarFn } from '../../src/index.js'
+import { recordProgram } from '../../src/reverse/recording.js'
+import { findLoops, type Segment } from '../../src/reverse/reroll.js'
+
+/*
+ * The loop search (reroll.ts) reads a recording as loops: a block of
+ * instructions repeated at least three times, covering at least twelve
+ * instructions, whose operands move by fixed strides. codegen.test.ts checks
+ * that the code made from these loops gives the tape's gradient bit for bit;
+ * a wrong loop there is often only slower. These tests pin down which loops
+ * the search finds for small recordings whose instructions can be counted
+ * by hand: an instruction i is node `inputs + i`, an operand is a node's
+ * index or `~k` for constant k.
+ */
+
+/** A loop as plain data, its body cut the same way; a single instruction as its index. */
+type Found =
+  | number
+  | {
+      start: number
+      period: number
+      repeats: number
+      strides: number[]
+      fixed: number[]
+      initial: number[]
+      body: Found[]
+    }
+
+const plain = (s: Segment): Found =>
+  typeof s === 'number'
+    ? s
+    : {
+        start: s.loop.start,
+        period: s.loop.period,
+        repeats: s.loop.repeats,
+        strides: Array.from(s.loop.strides),
+        fixed: Array.from(s.loop.fixed),
+        initial: Array.from(s.loop.initial),
+        body: s.body.map(plain),
+      }
+
+/** The loops the search finds in f recorded at x (with `data` given at each call, if any). */
+function loopsOf(f: ScalarFn | DataFn, x: readonly number[], data?: readonly number[][]): Found[] {
+  const given = data?.map((d) => Float64Array.from(d))
+  const { program } = recordProgram('test', Float64Array.from(x), f, given ?? null)
+  return findLoops(program, x.length).map(plain)
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+const ones = (n: number) => Array.from({ length: n }, () => 1)
+
+/** acc = acc + x[i]^2 from acc = 0: square x[i], then add. */
+const sumOfSquares: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+  let acc: T | number = 0
+  for (const xi of x) acc = m.add(acc, m.square(xi))
+  return acc as T
+}
+
+describe('a loop must repeat three times and cover twelve instructions', () => {
+  it('a sum of squares: a loop of two instructions from the first, its accumulator carried from the constant 0', () => {
+    // Instruction 2i squares input i (operand i: stride 1); instruction 2i + 1 adds the accumulator
+    // (the constant 0, then node n + 2i - 1: a starting value, stride 2) and the square (node n + 2i).
+    expect(loopsOf(sumOfSquares, ones(7))).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 7,
+        strides: [1, 2, 2],
+        fixed: [0, 0, 0],
+        initial: [0, 1, 0],
+        body: [0, 1],
+      },
+    ])
+  })
+  it('six squares make twelve instructions and a loop; five make ten, left as single instructions', () => {
+    expect(loopsOf(sumOfSquares, ones(6))).toMatchObject([{ start: 0, period: 2, repeats: 6 }])
+    expect(loopsOf(sumOfSquares, ones(5))).toEqual(range(10))
+  })
+  it('a block of six instructions repeated twice is no loop, though it covers twelve; three times is one', () => {
+    // Each term is a chain of six different unary ops on x[i], so no shorter block repeats; the sum
+    // of the terms is one instruction after them.
+    const chains: ScalarFn = (m, x) =>
+      m.sum(x.map((xi) => m.sqrt(m.atan(m.tanh(m.cos(m.sin(m.exp(xi))))))))
+    expect(loopsOf(chains, ones(2))).toEqual(range(13))
+    expect(loopsOf(chains, ones(3))).toEqual([
+      {
+        start: 0,
+        period: 6,
+        repeats: 3,
+        strides: [1, 6, 6, 6, 6, 6],
+        fixed: [0, 0, 0, 0, 0, 0],
+        initial: [0, 0, 0, 0, 0, 0],
+        body: range(6),
+      },
+      18,
+    ])
+  })
+})
+
+/** acc = acc + term(x[i], i) from acc = 0. */
+const accumulated =
+  (term: <T>(m: Ops<T>, xi: T, i: number) => T): ScalarFn =>
+  <T>(m: Ops<T>, x: readonly T[]) => {
+    let acc: T | number = 0
+    for (const [i, xi] of x.entries()) acc = m.add(acc, term(m, xi, i))
+    return acc as T
+  }
+
+describe("constants in a loop: kept, stepping, or the first repetition's own", () => {
+  it('a constant with one value in every repetition is kept (stride 0), though each repetition records it anew', () => {
+    // Operands: x[i] (stride 1), the constant 3 (kept), the accumulator (0, then the last add:
+    // a starting value, stride 2), the product (stride 2).
+    expect(
+      loopsOf(
+        accumulated((m, xi) => m.mul(xi, 3)),
+        ones(6),
+      ),
+    ).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 6,
+        strides: [1, 0, 2, 2],
+        fixed: [0, 1, 0, 0],
+        initial: [0, 0, 1, 0],
+        body: [0, 1],
+      },
+    ])
+  })
+  it("a constant that changes steps through the constants; the first repetition's is its own when it recorded one more", () => {
+    // Repetition 0 records the multiplier 1 (constant 0) and the accumulator's 0 (constant 1);
+    // repetition i >= 1 records only its multiplier i + 1, as constant i + 1. So the multiplier
+    // is read from constant 0 first, then from constant 2 on by stride 1.
+    expect(
+      loopsOf(
+        accumulated((m, xi, i) => m.mul(xi, i + 1)),
+        ones(6),
+      ),
+    ).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 6,
+        strides: [1, 1, 2, 2],
+        fixed: [0, 0, 0, 0],
+        initial: [0, 1, 1, 0],
+        body: [0, 1],
+      },
+    ])
+  })
+  it('data is never kept, even when every slot holds the same number: it changes between calls', () => {
+    const f: DataFn = <T>(m: Ops<T>, x: readonly T[], [d]: readonly (readonly T[])[]) =>
+      accumulated((m, xi, i) => m.mul(xi, (d as readonly T[])[i] as never))(m, x)
+    // Data slots 0 to 5 come first among the constants; the accumulator's 0 is constant 6.
+    expect(loopsOf(f, ones(6), [[2, 2, 2, 2, 2, 2]])).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 6,
+        strides: [1, 1, 2, 2],
+        fixed: [0, 0, 0, 0],
+        initial: [0, 0, 1, 0],
+        body: [0, 1],
+      },
+    ])
+  })
+})
+
+describe('loops inside loops', () => {
+  it('a layer over examples: a loop over examples holding a loop over units', () => {
+    // For each example e (input e + 1), out = sum over units h of p[4 + h] * tanh(p[h] * (e + 1)),
+    // then loss += out^2. A unit is four instructions (mul, tanh, mul, add), an example four units
+    // and a square and an add: eighteen.
+    const net: ScalarFn = <T>(m: Ops<T>, p: readonly T[]) => {
+      let loss: T | number = 0
+      for (let e = 0; e < 4; e++) {
+        let out: T | number = 0
+        for (let h = 0; h < 4; h++) {
+          out = m.add(out, m.mul(p[4 + h] as T, m.tanh(m.mul(p[h] as T, e + 1))))
+        }
+        loss = m.add(loss, m.square(out as T))
+      }
+      return loss as T
+    }
+    const [outer] = loopsOf(
+      net,
+      range(8).map((i) => i / 10),
+    ) as [Exclude<Found, number>]
+    expect(outer).toMatchObject({ start: 0, period: 18, repeats: 4 })
+    // Inside an example: p[h] (stride 1), the input, kept; the product, the tanh, p[4 + h], and the
+    // sum carried from the 0 it starts from.
+    expect(outer.body).toEqual([
+      {
+        start: 0,
+        period: 4,
+        repeats: 4,
+        strides: [1, 0, 4, 1, 4, 4, 4],
+        fixed: [0, 1, 0, 0, 0, 0, 0],
+        initial: [0, 0, 0, 0, 0, 1, 0],
+        body: range(4),
+      },
+      16,
+      17,
+    ])
+    // Across examples, the first unit's operands: p[0] the same node (stride 0); the input e + 1
+    // is constant 0 in example 0, which also records out's 0 (constant 1) and loss's 0 (constant 5),
+    // then constant 6 + 5 (e - 1): the first example's own, then stride 5; out's starting 0 has
+    // the same value in every example, so it is kept.
+    expect(outer.strides.slice(0, 2)).toEqual([0, 5])
+    expect(outer.initial.slice(0, 2)).toEqual([0, 1])
+    expect([outer.strides[5], outer.fixed[5]]).toEqual([0, 1])
+    // The loss carried from its 0, and out's last node squared: a starting value, and stride 18.
+    expect(outer.initial.slice(-2)).toEqual([1, 0])
+    expect(outer.strides.slice(-2)).toEqual([18, 18])
+  })
+})
+
+describe('the search has limits, so that compile stays quick', () => {
+  it('a loop body is at most 4,096 instructions: a longer block repeated is found as its own shorter loops', () => {
+    // sin of every input, three times over, then one sum: at 4,096 inputs a loop of three
+    // repetitions holding a loop over the inputs; at 4,097 the block is too long, so each pass
+    // over the inputs is a loop of its own.
+    const threeTimes: ScalarFn = (m, x) => m.sum([0, 1, 2].flatMap(() => x.map((xi) => m.sin(xi))))
+    const shape = (found: Found[]) =>
+      found.map((s) =>
+        typeof s === 'number'
+          ? s
+          : [
+              s.start,
+              s.period,
+              s.repeats,
+              s.body.map((b) => (typeof b === 'number' ? b : [b.start, b.period, b.repeats])),
+            ],
+      )
+    expect(shape(loopsOf(threeTimes, ones(4096)))).toEqual([[0, 4096, 3, [[0, 1, 4096]]], 12288])
+    expect(shape(loopsOf(threeTimes, ones(4097)))).toEqual([
+      [0, 1, 4097, [0]],
+      [4097, 1, 4097, [4097]],
+      [8194, 1, 4097, [8194]],
+      12291,
+    ])
+  })
+})
