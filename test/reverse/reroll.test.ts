@@ -73,6 +73,52 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
       },
     ])
   })
+  it('a loop after other instructions: the accumulator starts from the node before it', () => {
+    // Instruction 0 is exp(x[0]); then squares of x[1..6], each added to the accumulator, which
+    // starts from that exp (node 7, before the loop: a starting value) and then reads the last add.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc = m.exp(x[0] as T)
+      for (const xi of x.slice(1)) acc = m.add(acc, m.square(xi))
+      return acc
+    }
+    expect(loopsOf(f, ones(7))).toEqual([
+      0,
+      {
+        start: 1,
+        period: 2,
+        repeats: 6,
+        strides: [1, 2, 2],
+        fixed: [0, 0, 0],
+        initial: [0, 1, 0],
+        body: [1, 2],
+      },
+    ])
+  })
+  it('a node the first repetition made, read in every repetition, is read with stride 0, not carried', () => {
+    // v = sin(x[i]); acc += v * v0, v0 being the first repetition's v (node 5): the product's
+    // second operand is node 5 in every repetition.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let first: T | null = null
+      let acc: T | number = 0
+      for (const xi of x) {
+        const v = m.sin(xi)
+        first ??= v
+        acc = m.add(acc, m.mul(v, first))
+      }
+      return acc as T
+    }
+    expect(loopsOf(f, ones(5))).toEqual([
+      {
+        start: 0,
+        period: 3,
+        repeats: 5,
+        strides: [1, 3, 0, 3, 3],
+        fixed: [0, 0, 0, 0, 0],
+        initial: [0, 0, 0, 1, 0],
+        body: [0, 1, 2],
+      },
+    ])
+  })
   it('six squares make twelve instructions and a loop; five make ten, left as single instructions', () => {
     expect(loopsOf(sumOfSquares, ones(6))).toMatchObject([{ start: 0, period: 2, repeats: 6 }])
     expect(loopsOf(sumOfSquares, ones(5))).toEqual(range(10))
