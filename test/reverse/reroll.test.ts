@@ -213,6 +213,75 @@ describe("constants in a loop: kept, stepping, or the first repetition's own", (
   })
 })
 
+describe('a repetition must match the first in every op and operand count', () => {
+  it('a block whose second op differs is not a repetition: the loop starts after it', () => {
+    // acc = (0 + sin x0) * sin x1, then + sin x[i] for i = 2 to 7: [sin, add], [sin, mul], then
+    // six [sin, add] blocks, which are the loop.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc = m.mul(m.add(0, m.sin(x[0] as T)), m.sin(x[1] as T))
+      for (const xi of x.slice(2)) acc = m.add(acc, m.sin(xi))
+      return acc
+    }
+    expect(loopsOf(f, ones(8))).toEqual([
+      0,
+      1,
+      2,
+      3,
+      {
+        start: 4,
+        period: 2,
+        repeats: 6,
+        strides: [1, 2, 2],
+        fixed: [0, 0, 0],
+        initial: [0, 1, 0],
+        body: [4, 5],
+      },
+    ])
+  })
+  it('sums of two and of three terms in turn: the loop body holds one of each', () => {
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (let i = 0; i < 6; i++) acc = m.add(acc, m.sum(x.slice(0, i % 2 === 0 ? 2 : 3)))
+      return acc as T
+    }
+    expect(loopsOf(f, ones(3))).toMatchObject([{ start: 0, period: 4, repeats: 3 }])
+  })
+  it('acc = acc + x[i]: a loop of one instruction, whose first operand is the instruction itself one repetition back', () => {
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, xi)
+      return acc as T
+    }
+    expect(loopsOf(f, ones(12))).toEqual([
+      {
+        start: 0,
+        period: 1,
+        repeats: 12,
+        strides: [1, 1],
+        fixed: [0, 0],
+        initial: [1, 0],
+        body: [0],
+      },
+    ])
+  })
+  it('a constant that changes, then comes back to its first value, is not kept', () => {
+    // Multipliers 1, 2, 1, 3, 1, 4: the third repetition's 1 equals the first's, but the second's
+    // 2 already showed that the constant moves.
+    const f = accumulated((m, xi, i) => m.mul(xi, [1, 2, 1, 3, 1, 4][i] as number))
+    expect(loopsOf(f, ones(6))).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 6,
+        strides: [1, 1, 2, 2],
+        fixed: [0, 0, 0, 0],
+        initial: [0, 1, 1, 0],
+        body: [0, 1],
+      },
+    ])
+  })
+})
+
 describe('loops inside loops', () => {
   it('a layer over examples: a loop over examples holding a loop over units', () => {
     // For each example e (input e + 1), out = sum over units h of p[4 + h] * tanh(p[h] * (e + 1)),
@@ -260,9 +329,53 @@ describe('loops inside loops', () => {
     expect(outer.initial.slice(-2)).toEqual([1, 0])
     expect(outer.strides.slice(-2)).toEqual([18, 18])
   })
+  it('an inner loop whose operands move differently in each repetition of the outer one is not a loop there', () => {
+    // sin(x[k (e + 1)]): in the outer loop over e, operand k moves by k, a different stride for
+    // each repetition of the inner loop over k, so the outer body is left as eight instructions.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (let e = 0; e < 4; e++) {
+        for (let k = 0; k < 4; k++) acc = m.add(acc, m.sin(x[k * (e + 1)] as T))
+      }
+      return acc as T
+    }
+    expect(loopsOf(f, ones(16))).toEqual([
+      {
+        start: 0,
+        period: 8,
+        repeats: 4,
+        strides: [0, 8, 8, 1, 8, 8, 2, 8, 8, 3, 8, 8],
+        fixed: range(12).map(() => 0),
+        initial: [0, 1, ...range(10).map(() => 0)],
+        body: range(8),
+      },
+    ])
+  })
 })
 
 describe('the search has limits, so that compile stays quick', () => {
+  it('a long stretch with nothing repeated spends the search budget: a loop after it is left as single instructions', () => {
+    // Products of inputs drawn by a pseudo-random sequence (no block repeats), then twenty
+    // [sin, add] blocks. After 100 products the blocks are found as a loop; after 1,000 the
+    // search has spent its budget trying periods over the products, and compile moves on.
+    const irregularThenLoop =
+      (count: number): ScalarFn =>
+      <T>(m: Ops<T>, x: readonly T[]) => {
+        let state = 1
+        const next = () => {
+          state = (state * 48271) % 2147483647
+          return x[state % x.length] as T
+        }
+        let acc = m.sum(Array.from({ length: count }, () => m.mul(next(), next())))
+        for (const xi of x.slice(0, 20)) acc = m.add(acc, m.sin(xi))
+        return acc
+      }
+    const loops = (found: Found[]) => found.filter((s) => typeof s !== 'number')
+    expect(loops(loopsOf(irregularThenLoop(100), ones(1000)))).toMatchObject([
+      { start: 101, period: 2, repeats: 20 },
+    ])
+    expect(loops(loopsOf(irregularThenLoop(1000), ones(1000)))).toEqual([])
+  })
   it('a loop body is at most 4,096 instructions: a longer block repeated is found as its own shorter loops', () => {
     // sin of every input, three times over, then one sum: at 4,096 inputs a loop of three
     // repetitions holding a loop over the inputs; at 4,097 the block is too long, so each pass
@@ -279,7 +392,10 @@ describe('the search has limits, so that compile stays quick', () => {
               s.body.map((b) => (typeof b === 'number' ? b : [b.start, b.period, b.repeats])),
             ],
       )
-    expect(shape(loopsOf(threeTimes, ones(4096)))).toEqual([[0, 4096, 3, [[0, 1, 4096]]], 12288])
+    const found = loopsOf(threeTimes, ones(4096))
+    expect(shape(found)).toEqual([[0, 4096, 3, [[0, 1, 4096]]], 12288])
+    // Each pass reads the same inputs: every operand's stride in the outer loop is 0.
+    expect((found[0] as Exclude<Found, number>).strides).toEqual(range(4096).map(() => 0))
     expect(shape(loopsOf(threeTimes, ones(4097)))).toEqual([
       [0, 1, 4097, [0]],
       [4097, 1, 4097, [4097]],
