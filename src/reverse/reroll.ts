@@ -129,8 +129,8 @@ function tryLoop(program: Program, s: number, p: number, end: number, budget: Bu
     let same = true
     for (let j = 0; same && j < p; j++) same = sameShape(program, s + j, base + j)
     if (!same) break
+    // Each instruction has the first repetition's number of operands, so these are `width` too.
     const ak = startOf(argEnd, base)
-    if (startOf(argEnd, base + p) - ak !== width) break
     budget.left -= p + width
     // Checked first and recorded after, so that a repetition that ends the loop changes no flag.
     for (let pass = 0; same && pass < 2; pass++) {
