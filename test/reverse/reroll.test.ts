@@ -195,6 +195,24 @@ describe("constants in a loop: kept, stepping, or the first repetition's own", (
       },
     ])
   })
+  it('the repetition that ends a loop changes none of its flags: a constant kept until then stays kept', () => {
+    // Multiplier 3 six times, then 5: the seventh block is not a repetition (a kept constant
+    // changed), and is left as its two instructions.
+    const f = accumulated((m, xi, i) => m.mul(xi, i < 6 ? 3 : 5))
+    expect(loopsOf(f, ones(7))).toEqual([
+      {
+        start: 0,
+        period: 2,
+        repeats: 6,
+        strides: [1, 0, 2, 2],
+        fixed: [0, 1, 0, 0],
+        initial: [0, 0, 1, 0],
+        body: [0, 1],
+      },
+      12,
+      13,
+    ])
+  })
   it('data is never kept, even when every slot holds the same number: it changes between calls', () => {
     const f: DataFn = <T>(m: Ops<T>, x: readonly T[], [d]: readonly (readonly T[])[]) =>
       accumulated((m, xi, i) => m.mul(xi, (d as readonly T[])[i] as never))(m, x)
