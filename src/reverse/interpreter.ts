@@ -65,7 +65,10 @@ enum Op {
   max = 28,
 }
 
-function checkCodes(): void {
+/** Throws if an op code of `codes` (the program's, by default) is not the interpreter's for that op. */
+export function checkCodes(
+  codes: Readonly<Record<string, number>> = { ...UNARY, ...BINARY },
+): void {
   // biome-ignore format: an op a line
   const named: Record<string, number> = {
     neg: Op.neg, abs: Op.abs, sqrt: Op.sqrt, exp: Op.exp, expm1: Op.expm1, log: Op.log,
@@ -75,7 +78,6 @@ function checkCodes(): void {
     mul: Op.mul, div: Op.div, pow: Op.pow, atan2: Op.atan2, hypot: Op.hypot, min: Op.min,
     max: Op.max,
   }
-  const codes: Record<string, number> = { ...UNARY, ...BINARY }
   for (const [name, code] of Object.entries(codes)) {
     if (named[name] !== code) {
       throw internalError(

@@ -9,7 +9,8 @@ import {
   type ScalarFn,
 } from '../../src/index.js'
 import { numbers } from '../../src/ops/index.js'
-import { Interpreter } from '../../src/reverse/interpreter.js'
+import { checkCodes, Interpreter } from '../../src/reverse/interpreter.js'
+import { BINARY, Program, UNARY } from '../../src/reverse/program.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 
 /*
@@ -250,5 +251,26 @@ describe('the backward pass that skips zero products', () => {
     ])
     // Not all zero: the pass adds the products that are not.
     expect(Array.from(reverse.gradient(viaMul, [0, 2, 1, 1]))).toEqual([Infinity, 0, 0, 0])
+  })
+})
+
+describe("the interpreter's op codes", () => {
+  it("are the program's for every op of the table; an op added without its case is reported when the module loads", () => {
+    expect(() => checkCodes()).not.toThrow()
+    expect(() => checkCodes({ ...UNARY, ...BINARY, erf: 29 })).toThrow(
+      "gradlab internal error: the interpreter's code for erf is undefined, the program's 29: add it to Op in interpreter.ts.",
+    )
+    expect(() => checkCodes({ ...UNARY, tanh: 16 })).toThrow(
+      "gradlab internal error: the interpreter's code for tanh is 15, the program's 16: add it to Op in interpreter.ts.",
+    )
+  })
+  it('an instruction with a code it has no case for is an internal error, not a silent value', () => {
+    const program = new Program()
+    program.operand(0, 1)
+    program.end(99)
+    const interpreter = new Interpreter(program, 1, 1)
+    expect(() => interpreter.forward(Float64Array.from([1]))).toThrow(
+      'gradlab internal error: the interpreter has no case for op code 99; add one to Interpreter.forward.',
+    )
   })
 })
