@@ -4,6 +4,7 @@ import {
   type BinaryName,
   binaryRules,
   defineBlock,
+  defineUnary,
   type Ops,
   reverse,
   type ScalarFn,
@@ -216,7 +217,7 @@ describe('the backward pass that skips zero products', () => {
     expect(backward).toHaveBeenCalledTimes(0)
     expect(spy).toHaveBeenCalledTimes(0)
   })
-  it("gives the tape's gradient where a zero partial meets an infinite adjoint: unary, binary, dot and a block", () => {
+  it("gives the tape's gradient where a zero partial meets an infinite adjoint: unary, binary, dot, a block and a custom op", () => {
     // sqrt(y) at y = 0 has an infinite partial, so every node under it gets an infinite adjoint,
     // and a zero partial (x0 or x1 being 0) must add nothing, not 0 * Infinity = NaN.
     const viaMul: ScalarFn = (m, x) => m.sqrt(m.mul(x[0] as never, x[1] as never))
@@ -248,6 +249,17 @@ describe('the backward pass that skips zero products', () => {
       [0, 0, 1],
       [0, 2, 1],
       [1, 2, 1],
+    ])
+    // A custom op whose partial is infinite at 0, over a product with a zero partial.
+    const cbrt = defineUnary('cbrt', {
+      value: Math.cbrt,
+      partial: (m, _a, out) => m.div(1, m.mul(3, m.square(out))),
+    })
+    const viaCustom: ScalarFn = (m, x) => cbrt(m, m.mul(x[0] as never, x[1] as never))
+    expectTapeGradient(viaCustom, [
+      [0, 0],
+      [0, 2],
+      [1, 2],
     ])
     // Not all zero: the pass adds the products that are not.
     expect(Array.from(reverse.gradient(viaMul, [0, 2, 1, 1]))).toEqual([Infinity, 0, 0, 0])
