@@ -374,45 +374,86 @@ function program(shape: Shape): DataFn {
   }
 }
 
+/**
+ * Compiles the program of `shape` over n inputs, generated (where it can be)
+ * and interpreted, and checks both against the tape bit for bit at three
+ * points, with a new batch of data at each where the shape reads data.
+ * Returns the mode 'auto' chose.
+ */
+function checkProgram(shape: Shape, n: number): 'generated' | 'interpreter' {
+  const f = program(shape)
+  const points = [point(n, 1), point(n, 2), point(n, 3)]
+  // Data changes at every call; the dynamic gradient closes over it as plain numbers.
+  const batches = [point(40, 5), point(40, 6), point(40, 7)].map((d) => [d])
+  const data = shape.data ? (batches[0] as number[][]) : undefined
+  const auto = reverse.compile(f, points[0] as number[], { ...(data && { data }) } as never)
+  const interpreted = reverse.compile(
+    f,
+    points[0] as number[],
+    {
+      mode: 'interpreter',
+      ...(data && { data }),
+    } as never,
+  )
+  for (const [k, x] of points.entries()) {
+    const batch = shape.data ? batches[k] : undefined
+    const dynamic = reverse.valueAndGradient((m, v) => f(m, v, batch as never), x)
+    for (const compiled of [auto, interpreted]) {
+      const call = batch === undefined ? [x] : [x, batch]
+      const { value, gradient } = compiled.valueAndGradient(...(call as [number[]]))
+      expect(Object.is(value, dynamic.value)).toBe(true)
+      expectSameBits(gradient, dynamic.gradient)
+      expectSameBits(compiled.gradient(...(call as [number[]])), dynamic.gradient)
+    }
+  }
+  return auto.mode
+}
+
 describe('random programs of loops: generated code, interpreter and tape agree bit for bit', () => {
   it('nested loops with accumulators that start from 0, an input or an outer total, trip counts 0 to 300, sums and dots, value reads, data given at each call', () => {
     let generatedCount = 0
     let cases = 0
     fc.assert(
       fc.property(shapeArb, fc.integer({ min: 2, max: 9 }), (shape, n) => {
-        const f = program(shape)
-        const points = [point(n, 1), point(n, 2), point(n, 3)]
-        // Data changes at every call; the dynamic gradient closes over it as plain numbers.
-        const batches = [point(40, 5), point(40, 6), point(40, 7)].map((d) => [d])
-        const data = shape.data ? (batches[0] as number[][]) : undefined
-        const auto = reverse.compile(f, points[0] as number[], { ...(data && { data }) } as never)
-        const interpreted = reverse.compile(
-          f,
-          points[0] as number[],
-          {
-            mode: 'interpreter',
-            ...(data && { data }),
-          } as never,
-        )
         cases++
-        if (auto.mode === 'generated') generatedCount++
-        for (const [k, x] of points.entries()) {
-          const batch = shape.data ? batches[k] : undefined
-          const dynamic = reverse.valueAndGradient((m, v) => f(m, v, batch as never), x)
-          for (const compiled of [auto, interpreted]) {
-            const call = batch === undefined ? [x] : [x, batch]
-            const { value, gradient } = compiled.valueAndGradient(...(call as [number[]]))
-            expect(Object.is(value, dynamic.value)).toBe(true)
-            expectSameBits(gradient, dynamic.gradient)
-            expectSameBits(compiled.gradient(...(call as [number[]])), dynamic.gradient)
-          }
-        }
+        if (checkProgram(shape, n) === 'generated') generatedCount++
       }),
       { numRuns: runs, seed: Number(process.env.GRADLAB_SEED ?? 20261206) },
     )
     // The generator must handle nearly every such program, not leave them to the interpreter.
     expect(generatedCount).toBeGreaterThanOrEqual(0.9 * cases)
   })
+})
+
+describe('programs of loops two deep, one of each kind: generated, and bit for bit', () => {
+  // The random programs above draw these kinds too, but not all of them in the few runs of a
+  // mutation test. Each row is read by the inner loop's body (slot 2) and the total by both
+  // bodies (slots 3 and 2); the inner body also reads the row's constant, which moves with j
+  // (slot 5, or data), and i / 7 (slot 6), which moves with i only.
+  const read = (a: number, b: number): Step => ({ kind: 'binary', op: 'mul', a, b })
+  const shapes = (['zero', 'input', 'total'] as const).flatMap((rowStart) =>
+    [false, true].flatMap((data) =>
+      [false, true].map(
+        (reads): Shape => ({
+          inner: [read(2, 5), { kind: 'binary', op: 'add', a: 7, b: 6 }, read(8, 3)],
+          outer: [read(0, 3), { kind: 'unary', op: 'sin', from: 5 }],
+          outerTrips: 4,
+          innerTrips: 5,
+          tail: [read(0, 2)],
+          tailTrips: 13,
+          rowStart,
+          constants: [0.5, -1.25, 2],
+          reads,
+          data,
+        }),
+      ),
+    ),
+  )
+  for (const shape of shapes) {
+    it(`rows starting from ${shape.rowStart}${shape.data ? ', data' : ''}${shape.reads ? ', value reads' : ''}`, () => {
+      expect(checkProgram(shape, 7)).toBe('generated')
+    })
+  }
 })
 
 /** Every term differs in op and operands, so nothing rerolls and the source grows with n. */
