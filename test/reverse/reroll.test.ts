@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DataFn, Ops, ScalarFn } from '../../src/index.js'
+import { type DataFn, defineUnary, type Ops, type ScalarFn } from '../../src/index.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 import { findLoops, type Segment } from '../../src/reverse/reroll.js'
 
@@ -255,6 +255,18 @@ describe('a repetition must match the first in every op and operand count', () =
         body: [4, 5],
       },
     ])
+  })
+  it('custom ops are never part of a loop: the code generator has no case for them', () => {
+    const cube = defineUnary('cube', {
+      value: (a) => a * a * a,
+      partial: (m, a) => m.mul(3, m.square(a)),
+    })
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      let acc: T | number = 0
+      for (const xi of x) acc = m.add(acc, cube(m, xi))
+      return acc as T
+    }
+    expect(loopsOf(f, ones(8))).toEqual(range(16))
   })
   it('sums of two and of three terms in turn: the loop body holds one of each', () => {
     const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
