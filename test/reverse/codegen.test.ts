@@ -12,7 +12,7 @@ import {
   UNARY_OPS,
   type UnaryName,
 } from '../../src/index.js'
-import { allFinite, generate, type Source } from '../../src/reverse/codegen.js'
+import { allFinite, Generated, generate, type Source } from '../../src/reverse/codegen.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 import { gradlabErr } from '../helpers/errors.js'
 
@@ -699,6 +699,45 @@ describe('which engine runs, and when code cannot be generated', () => {
 })
 
 describe('the generated engine between calls', () => {
+  /** A generated engine for f at x, and how often each of its passes runs after it was made. */
+  function counted(f: ScalarFn, x: readonly number[]) {
+    const point = Float64Array.from(x)
+    const { program, output } = recordProgram('test', point, f)
+    const engine = new Generated(
+      program,
+      point.length,
+      output,
+      generate(program, point.length, output, Number.POSITIVE_INFINITY) as Source,
+    )
+    const calls = { forward: 0, backward: 0, guarded: 0 }
+    const passes = (
+      engine as unknown as { passes: Record<keyof typeof calls, (...args: unknown[]) => unknown> }
+    ).passes
+    for (const name of Object.keys(calls) as (keyof typeof calls)[]) {
+      const pass = passes[name] as (...args: unknown[]) => unknown
+      passes[name] = (...args: unknown[]) => {
+        calls[name]++
+        return pass(...args)
+      }
+    }
+    return { engine, calls }
+  }
+  it('a gradient alone runs no forward pass where the backward pass recomputes every value it needs, and one where it reads stored values', () => {
+    const rosen = counted(rosenbrock, point(6, 1))
+    rosen.engine.gradientAt(Float64Array.from(point(6, 2)))
+    expect(rosen.calls).toEqual({ forward: 0, backward: 1, guarded: 0 })
+    const stored = counted(expCos, point(6, 1))
+    stored.engine.gradientAt(Float64Array.from(point(6, 2)))
+    expect(stored.calls).toEqual({ forward: 1, backward: 1, guarded: 0 })
+  })
+  it("the pass that skips zero products runs only when an input's adjoint is not finite, after a forward pass to refill the values", () => {
+    const { engine, calls } = counted((m, x) => m.sqrt(m.mul(x[0] as never, x[1] as never)), [1, 2])
+    engine.gradientAt(Float64Array.from([1, 2]))
+    expect(calls).toEqual({ forward: 1, backward: 1, guarded: 0 })
+    // sqrt's partial at 0 is infinite: x1's adjoint is 0 * Infinity in the plain pass.
+    expectSameBits(engine.gradientAt(Float64Array.from([0, 2])), Float64Array.from([Infinity, 0]))
+    expect(calls).toEqual({ forward: 3, backward: 2, guarded: 1 })
+  })
   it('a gradient alone at a new point, with no valueAndGradient before it, is the gradient there', () => {
     // Rosenbrock's backward pass recomputes every value it needs, so gradient(x) skips the forward pass.
     const x0 = point(30, 1)
