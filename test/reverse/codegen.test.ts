@@ -592,6 +592,27 @@ describe('loop bodies of cheap ops run four iterations a turn', () => {
       expectAgreement(expCos, [point(n, 1), point(n, 2)])
     }
   })
+  it('a loop of one sin per iteration is not unrolled (a call), nor is one of fifty cheap ops (too long to copy four times)', () => {
+    const sines: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => accumulate(m, x, (xi) => m.sin(xi))
+    expect(sourceOf(sines, point(12, 1))).not.toMatch(/k0b/)
+    // Fifty cheap ops in an order with no block repeated (so no inner loop), each on the last
+    // value and x[i].
+    const cheap = ['add', 'sub', 'mul', 'min', 'max'] as const
+    const order = Array.from(
+      { length: 50 },
+      (_, k) => cheap[(k * k * 7 + k * 3 + (k >> 2)) % 5] ?? 'add',
+    )
+    const long: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, x, (xi) => order.reduce((t, op) => m[op](t, xi), xi))
+    const longSource = sourceOf(long, point(12, 1)) as string
+    expect(longSource).not.toMatch(/k1/)
+    expect(longSource).not.toMatch(/k0b/)
+    // Two cheap ops per iteration are.
+    const short: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, x, (xi) => m.add(m.mul(xi, 0.5), xi))
+    expect(sourceOf(short, point(12, 1))).toMatch(/k0b \+= 4/)
+    expectAgreement(long, [point(12, 1), point(13, 2).slice(0, 12)])
+  })
 })
 
 describe('a sum or dot whose terms repeat one node', () => {
