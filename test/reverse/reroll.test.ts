@@ -361,23 +361,48 @@ describe('loops inside loops', () => {
   })
   it('an inner loop whose operands move differently in each repetition of the outer one is not a loop there', () => {
     // sin(x[k (e + 1)]): in the outer loop over e, operand k moves by k, a different stride for
-    // each repetition of the inner loop over k, so the outer body is left as eight instructions.
-    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
-      let acc: T | number = 0
-      for (let e = 0; e < 4; e++) {
-        for (let k = 0; k < 4; k++) acc = m.add(acc, m.sin(x[k * (e + 1)] as T))
+    // each repetition of the inner loop over k, so the outer body is left as twelve instructions.
+    // With sin(x[k + e]) every operand moves by 1 and the inner loop stands.
+    const rows =
+      (index: (e: number, k: number) => number): ScalarFn =>
+      <T>(m: Ops<T>, x: readonly T[]) => {
+        let acc: T | number = 0
+        for (let e = 0; e < 4; e++) {
+          for (let k = 0; k < 6; k++) acc = m.add(acc, m.sin(x[index(e, k)] as T))
+        }
+        return acc as T
       }
-      return acc as T
-    }
-    expect(loopsOf(f, ones(16))).toEqual([
+    const outer = { start: 0, period: 12, repeats: 4, fixed: range(18).map(() => 0) }
+    const initial = [0, 1, ...range(16).map(() => 0)]
+    expect(
+      loopsOf(
+        rows((e, k) => k * (e + 1)),
+        ones(24),
+      ),
+    ).toEqual([
+      { ...outer, strides: range(6).flatMap((k) => [k, 12, 12]), initial, body: range(12) },
+    ])
+    expect(
+      loopsOf(
+        rows((e, k) => k + e),
+        ones(24),
+      ),
+    ).toEqual([
       {
-        start: 0,
-        period: 8,
-        repeats: 4,
-        strides: [0, 8, 8, 1, 8, 8, 2, 8, 8, 3, 8, 8],
-        fixed: range(12).map(() => 0),
-        initial: [0, 1, ...range(10).map(() => 0)],
-        body: range(8),
+        ...outer,
+        strides: range(6).flatMap(() => [1, 12, 12]),
+        initial,
+        body: [
+          {
+            start: 0,
+            period: 2,
+            repeats: 6,
+            strides: [1, 2, 2],
+            fixed: [0, 0, 0],
+            initial: [0, 1, 0],
+            body: [0, 1],
+          },
+        ],
       },
     ])
   })
@@ -426,6 +451,7 @@ describe('the search has limits, so that compile stays quick', () => {
     expect(shape(found)).toEqual([[0, 4096, 3, [[0, 1, 4096]]], 12288])
     // Each pass reads the same inputs: every operand's stride in the outer loop is 0.
     expect((found[0] as Exclude<Found, number>).strides).toEqual(range(4096).map(() => 0))
+    expect((found[0] as Exclude<Found, number>).fixed).toEqual(range(4096).map(() => 0))
     expect(shape(loopsOf(threeTimes, ones(4097)))).toEqual([
       [0, 1, 4097, [0]],
       [4097, 1, 4097, [4097]],
