@@ -14,6 +14,7 @@ import {
 } from '../../src/index.js'
 import { allFinite, Generated, generate, type Source } from '../../src/reverse/codegen.js'
 import { recordProgram } from '../../src/reverse/recording.js'
+import { expectSameBits } from '../helpers/bits.js'
 import { gradlabErr } from '../helpers/errors.js'
 
 /*
@@ -38,15 +39,6 @@ function generated(f: ScalarFn, x: ArrayLike<number>, cap = Number.POSITIVE_INFI
 function sourceOf(f: ScalarFn, x: ArrayLike<number>, cap = Number.POSITIVE_INFINITY) {
   const out = generated(f, x, cap)
   return typeof out === 'string' ? null : out.source
-}
-
-function expectSameBits(actual: Float64Array, expected: Float64Array): void {
-  expect(actual.length).toBe(expected.length)
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      throw new Error(`entry ${i}: ${actual[i]} against ${expected[i]}`)
-    }
-  }
 }
 
 /** Generated, interpreted and dynamic gradients agree bit for bit at every point. */

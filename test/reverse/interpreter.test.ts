@@ -13,6 +13,7 @@ import { numbers } from '../../src/ops/index.js'
 import { checkCodes, Interpreter } from '../../src/reverse/interpreter.js'
 import { BINARY, Program, UNARY } from '../../src/reverse/program.js'
 import { recordProgram } from '../../src/reverse/recording.js'
+import { expectSameBits } from '../helpers/bits.js'
 
 /*
  * The interpreter replays a recording where code cannot be generated. It
@@ -27,15 +28,6 @@ import { recordProgram } from '../../src/reverse/recording.js'
 
 const point = (n: number, seed: number) =>
   Array.from({ length: n }, (_, i) => Math.sin(seed * (i + 1) * 1.618) * 1.5)
-
-function expectSameBits(actual: Float64Array, expected: Float64Array): void {
-  expect(actual.length).toBe(expected.length)
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      throw new Error(`entry ${i}: ${actual[i]} against ${expected[i]}`)
-    }
-  }
-}
 
 /** The interpreter's value and gradient, and its gradient alone, are the tape's at each point. */
 function expectTapeGradient(f: ScalarFn, at: readonly (readonly number[])[]): void {

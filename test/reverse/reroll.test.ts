@@ -47,6 +47,16 @@ function loopsOf(f: ScalarFn | DataFn, x: readonly number[], data?: readonly num
   return findLoops(program, x.length).map(plain)
 }
 
+/** The loop `loopsOf` reports: start, period, repeats, and per operand its strides and flags. */
+const loop = (
+  start: number,
+  period: number,
+  repeats: number,
+  strides: number[],
+  fixed: number[],
+  initial: number[],
+  body: Found[],
+): Found => ({ start, period, repeats, strides, fixed, initial, body })
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 const ones = (n: number) => Array.from({ length: n }, () => 1)
 
@@ -62,15 +72,7 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
     // Instruction 2i squares input i (operand i: stride 1); instruction 2i + 1 adds the accumulator
     // (the constant 0, then node n + 2i - 1: a starting value, stride 2) and the square (node n + 2i).
     expect(loopsOf(sumOfSquares, ones(7))).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 7,
-        strides: [1, 2, 2],
-        fixed: [0, 0, 0],
-        initial: [0, 1, 0],
-        body: [0, 1],
-      },
+      loop(0, 2, 7, [1, 2, 2], [0, 0, 0], [0, 1, 0], [0, 1]),
     ])
   })
   it('a loop after other instructions: the accumulator starts from the node before it', () => {
@@ -81,18 +83,7 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
       for (const xi of x.slice(1)) acc = m.add(acc, m.square(xi))
       return acc
     }
-    expect(loopsOf(f, ones(7))).toEqual([
-      0,
-      {
-        start: 1,
-        period: 2,
-        repeats: 6,
-        strides: [1, 2, 2],
-        fixed: [0, 0, 0],
-        initial: [0, 1, 0],
-        body: [1, 2],
-      },
-    ])
+    expect(loopsOf(f, ones(7))).toEqual([0, loop(1, 2, 6, [1, 2, 2], [0, 0, 0], [0, 1, 0], [1, 2])])
   })
   it('a node the first repetition made, read in every repetition, is read with stride 0, not carried', () => {
     // v = sin(x[i]); acc += v * v0, v0 being the first repetition's v (node 5): the product's
@@ -108,15 +99,7 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
       return acc as T
     }
     expect(loopsOf(f, ones(5))).toEqual([
-      {
-        start: 0,
-        period: 3,
-        repeats: 5,
-        strides: [1, 3, 0, 3, 3],
-        fixed: [0, 0, 0, 0, 0],
-        initial: [0, 0, 0, 1, 0],
-        body: [0, 1, 2],
-      },
+      loop(0, 3, 5, [1, 3, 0, 3, 3], [0, 0, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 2]),
     ])
   })
   it('six squares make twelve instructions and a loop; five make ten, left as single instructions', () => {
@@ -130,15 +113,7 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
       m.sum(x.map((xi) => m.sqrt(m.atan(m.tanh(m.cos(m.sin(m.exp(xi))))))))
     expect(loopsOf(chains, ones(2))).toEqual(range(13))
     expect(loopsOf(chains, ones(3))).toEqual([
-      {
-        start: 0,
-        period: 6,
-        repeats: 3,
-        strides: [1, 6, 6, 6, 6, 6],
-        fixed: [0, 0, 0, 0, 0, 0],
-        initial: [0, 0, 0, 0, 0, 0],
-        body: range(6),
-      },
+      loop(0, 6, 3, [1, 6, 6, 6, 6, 6], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], range(6)),
       18,
     ])
   })
@@ -162,17 +137,7 @@ describe("constants in a loop: kept, stepping, or the first repetition's own", (
         accumulated((m, xi) => m.mul(xi, 3)),
         ones(6),
       ),
-    ).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 6,
-        strides: [1, 0, 2, 2],
-        fixed: [0, 1, 0, 0],
-        initial: [0, 0, 1, 0],
-        body: [0, 1],
-      },
-    ])
+    ).toEqual([loop(0, 2, 6, [1, 0, 2, 2], [0, 1, 0, 0], [0, 0, 1, 0], [0, 1])])
   })
   it("a constant that changes steps through the constants; the first repetition's is its own when it recorded one more", () => {
     // Repetition 0 records the multiplier 1 (constant 0) and the accumulator's 0 (constant 1);
@@ -183,32 +148,14 @@ describe("constants in a loop: kept, stepping, or the first repetition's own", (
         accumulated((m, xi, i) => m.mul(xi, i + 1)),
         ones(6),
       ),
-    ).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 6,
-        strides: [1, 1, 2, 2],
-        fixed: [0, 0, 0, 0],
-        initial: [0, 1, 1, 0],
-        body: [0, 1],
-      },
-    ])
+    ).toEqual([loop(0, 2, 6, [1, 1, 2, 2], [0, 0, 0, 0], [0, 1, 1, 0], [0, 1])])
   })
   it('the repetition that ends a loop changes none of its flags: a constant kept until then stays kept', () => {
     // Multiplier 3 six times, then 5: the seventh block is not a repetition (a kept constant
     // changed), and is left as its two instructions.
     const f = accumulated((m, xi, i) => m.mul(xi, i < 6 ? 3 : 5))
     expect(loopsOf(f, ones(7))).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 6,
-        strides: [1, 0, 2, 2],
-        fixed: [0, 1, 0, 0],
-        initial: [0, 0, 1, 0],
-        body: [0, 1],
-      },
+      loop(0, 2, 6, [1, 0, 2, 2], [0, 1, 0, 0], [0, 0, 1, 0], [0, 1]),
       12,
       13,
     ])
@@ -218,15 +165,7 @@ describe("constants in a loop: kept, stepping, or the first repetition's own", (
       accumulated((m, xi, i) => m.mul(xi, (d as readonly T[])[i] as never))(m, x)
     // Data slots 0 to 5 come first among the constants; the accumulator's 0 is constant 6.
     expect(loopsOf(f, ones(6), [[2, 2, 2, 2, 2, 2]])).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 6,
-        strides: [1, 1, 2, 2],
-        fixed: [0, 0, 0, 0],
-        initial: [0, 0, 1, 0],
-        body: [0, 1],
-      },
+      loop(0, 2, 6, [1, 1, 2, 2], [0, 0, 0, 0], [0, 0, 1, 0], [0, 1]),
     ])
   })
 })
@@ -245,15 +184,7 @@ describe('a repetition must match the first in every op and operand count', () =
       1,
       2,
       3,
-      {
-        start: 4,
-        period: 2,
-        repeats: 6,
-        strides: [1, 2, 2],
-        fixed: [0, 0, 0],
-        initial: [0, 1, 0],
-        body: [4, 5],
-      },
+      loop(4, 2, 6, [1, 2, 2], [0, 0, 0], [0, 1, 0], [4, 5]),
     ])
   })
   it('custom ops are never part of a loop: the code generator has no case for them', () => {
@@ -282,32 +213,14 @@ describe('a repetition must match the first in every op and operand count', () =
       for (const xi of x) acc = m.add(acc, xi)
       return acc as T
     }
-    expect(loopsOf(f, ones(12))).toEqual([
-      {
-        start: 0,
-        period: 1,
-        repeats: 12,
-        strides: [1, 1],
-        fixed: [0, 0],
-        initial: [1, 0],
-        body: [0],
-      },
-    ])
+    expect(loopsOf(f, ones(12))).toEqual([loop(0, 1, 12, [1, 1], [0, 0], [1, 0], [0])])
   })
   it('a constant that changes, then comes back to its first value, is not kept', () => {
     // Multipliers 1, 2, 1, 3, 1, 4: the third repetition's 1 equals the first's, but the second's
     // 2 already showed that the constant moves.
     const f = accumulated((m, xi, i) => m.mul(xi, [1, 2, 1, 3, 1, 4][i] as number))
     expect(loopsOf(f, ones(6))).toEqual([
-      {
-        start: 0,
-        period: 2,
-        repeats: 6,
-        strides: [1, 1, 2, 2],
-        fixed: [0, 0, 0, 0],
-        initial: [0, 1, 1, 0],
-        body: [0, 1],
-      },
+      loop(0, 2, 6, [1, 1, 2, 2], [0, 0, 0, 0], [0, 1, 1, 0], [0, 1]),
     ])
   })
 })
@@ -336,15 +249,7 @@ describe('loops inside loops', () => {
     // Inside an example: p[h] (stride 1), the input, kept; the product, the tanh, p[4 + h], and the
     // sum carried from the 0 it starts from.
     expect(outer.body).toEqual([
-      {
-        start: 0,
-        period: 4,
-        repeats: 4,
-        strides: [1, 0, 4, 1, 4, 4, 4],
-        fixed: [0, 1, 0, 0, 0, 0, 0],
-        initial: [0, 0, 0, 0, 0, 1, 0],
-        body: range(4),
-      },
+      loop(0, 4, 4, [1, 0, 4, 1, 4, 4, 4], [0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0], range(4)),
       16,
       17,
     ])
@@ -392,17 +297,7 @@ describe('loops inside loops', () => {
         ...outer,
         strides: range(6).flatMap(() => [1, 12, 12]),
         initial,
-        body: [
-          {
-            start: 0,
-            period: 2,
-            repeats: 6,
-            strides: [1, 2, 2],
-            fixed: [0, 0, 0],
-            initial: [0, 1, 0],
-            body: [0, 1],
-          },
-        ],
+        body: [loop(0, 2, 6, [1, 2, 2], [0, 0, 0], [0, 1, 0], [0, 1])],
       },
     ])
   })
