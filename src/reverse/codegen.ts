@@ -1428,23 +1428,23 @@ type Passes = {
 }
 
 /**
- * Whether every entry is finite: 0 times a finite number is 0 (of either
- * sign), and NaN times an infinity or NaN. Four sums, so that the adds do not
- * wait on each other.
+ * Whether the first `n` entries (all, by default) are finite: 0 times a
+ * finite number is 0 (of either sign), and NaN times an infinity or NaN.
+ * Four sums, so that the adds do not wait on each other.
  */
-export function allFinite(xs: Float64Array): boolean {
+export function allFinite(xs: Float64Array, n = xs.length): boolean {
   let a = 0
   let b = 0
   let c = 0
   let d = 0
   let i = 0
-  for (; i + 3 < xs.length; i += 4) {
+  for (; i + 3 < n; i += 4) {
     a += (xs[i] as number) * 0
     b += (xs[i + 1] as number) * 0
     c += (xs[i + 2] as number) * 0
     d += (xs[i + 3] as number) * 0
   }
-  for (; i < xs.length; i++) a += (xs[i] as number) * 0
+  for (; i < n; i++) a += (xs[i] as number) * 0
   return a + b + c + d === 0
 }
 

@@ -1,6 +1,6 @@
 import { internalError } from '../core/errors.js'
 import { binaryRuleOf, numbers, unaryRuleOf } from '../ops/index.js'
-import type { Engine } from './codegen.js'
+import { allFinite, type Engine } from './codegen.js'
 import { BINARY, BLOCK, CALL, DOT, type Program, SUM, UNARY } from './program.js'
 import { backwardBlock, forwardBlock, forwardCall } from './replay-custom.js'
 
@@ -285,7 +285,7 @@ export class Interpreter implements Engine {
       return unit
     }
     this.backward()
-    if (!finite(this.adjoint, this.inputs)) this.guardedBackward()
+    if (!allFinite(this.adjoint, this.inputs)) this.guardedBackward()
     return this.adjoint.slice(0, this.inputs)
   }
 
@@ -383,14 +383,4 @@ export class Interpreter implements Engine {
       }
     }
   }
-}
-
-/**
- * Whether the first `n` entries are finite: 0 times a finite number is 0 (of
- * either sign), and NaN times an infinity or NaN.
- */
-function finite(xs: Float64Array, n: number): boolean {
-  let zero = 0
-  for (let i = 0; i < n; i++) zero += (xs[i] as number) * 0
-  return zero === 0
 }

@@ -821,6 +821,12 @@ describe('allFinite, which decides whether the backward pass that skips zero pro
       }
     }
   })
+  it('looks only at the first n entries when given n (the inputs, at the front of the adjoints)', () => {
+    const xs = Float64Array.of(1, -0, 2, 3, 4, Number.NaN, Number.POSITIVE_INFINITY)
+    expect(allFinite(xs, 5)).toBe(true)
+    expect(allFinite(xs, 6)).toBe(false)
+    expect(allFinite(xs, 0)).toBe(true)
+  })
   it('is false for infinities of both signs at once', () => {
     expect(allFinite(Float64Array.of(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY))).toBe(
       false,
