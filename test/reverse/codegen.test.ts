@@ -16,6 +16,7 @@ import { allFinite, Generated, generate, type Source } from '../../src/reverse/c
 import { recordProgram } from '../../src/reverse/recording.js'
 import { expectSameBits } from '../helpers/bits.js'
 import { gradlabErr } from '../helpers/errors.js'
+import { accumulate } from '../helpers/loops.js'
 
 /*
  * reverse.compile generates JavaScript for a recording: repeated blocks of
@@ -69,13 +70,6 @@ const rosenbrock: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
     total = m.add(total, m.add(m.mul(100, m.square(d)), m.square(m.sub(1, a))))
   }
   return total as T
-}
-
-/** A loop carried through an accumulator, as users write one: acc = m.add(acc, term) for each item, from 0. */
-function accumulate<T, I>(m: Ops<T>, items: readonly I[], term: (item: I, i: number) => T): T {
-  let acc: T | number = 0
-  for (const [i, item] of items.entries()) acc = m.add(acc, term(item, i))
-  return acc as T
 }
 
 /** A loop of exp and cos, whose values the backward pass cannot recompute cheaply. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type DataFn, defineUnary, type Ops, type ScalarFn } from '../../src/index.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 import { findLoops, type Segment } from '../../src/reverse/reroll.js'
+import { accumulate } from '../helpers/loops.js'
 
 /*
  * The loop search (reroll.ts) reads a recording as loops: a block of
@@ -60,12 +61,14 @@ const loop = (
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 const ones = (n: number) => Array.from({ length: n }, () => 1)
 
+/** acc = acc + term(x[i], i) from acc = 0. */
+const accumulated =
+  (term: <T>(m: Ops<T>, xi: T, i: number) => T): ScalarFn =>
+  <T>(m: Ops<T>, x: readonly T[]) =>
+    accumulate(m, x, (xi, i) => term(m, xi, i))
+
 /** acc = acc + x[i]^2 from acc = 0: square x[i], then add. */
-const sumOfSquares: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
-  let acc: T | number = 0
-  for (const xi of x) acc = m.add(acc, m.square(xi))
-  return acc as T
-}
+const sumOfSquares = accumulated((m, xi) => m.square(xi))
 
 describe('a loop must repeat three times and cover twelve instructions', () => {
   it('a sum of squares: a loop of two instructions from the first, its accumulator carried from the constant 0', () => {
@@ -90,13 +93,11 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
     // second operand is node 5 in every repetition.
     const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
       let first: T | null = null
-      let acc: T | number = 0
-      for (const xi of x) {
+      return accumulate(m, x, (xi) => {
         const v = m.sin(xi)
         first ??= v
-        acc = m.add(acc, m.mul(v, first))
-      }
-      return acc as T
+        return m.mul(v, first)
+      })
     }
     expect(loopsOf(f, ones(5))).toEqual([
       loop(0, 3, 5, [1, 3, 0, 3, 3], [0, 0, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 2]),
@@ -118,15 +119,6 @@ describe('a loop must repeat three times and cover twelve instructions', () => {
     ])
   })
 })
-
-/** acc = acc + term(x[i], i) from acc = 0. */
-const accumulated =
-  (term: <T>(m: Ops<T>, xi: T, i: number) => T): ScalarFn =>
-  <T>(m: Ops<T>, x: readonly T[]) => {
-    let acc: T | number = 0
-    for (const [i, xi] of x.entries()) acc = m.add(acc, term(m, xi, i))
-    return acc as T
-  }
 
 describe("constants in a loop: kept, stepping, or the first repetition's own", () => {
   it('a constant with one value in every repetition is kept (stride 0), though each repetition records it anew', () => {
@@ -192,27 +184,16 @@ describe('a repetition must match the first in every op and operand count', () =
       value: (a) => a * a * a,
       partial: (m, a) => m.mul(3, m.square(a)),
     })
-    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
-      let acc: T | number = 0
-      for (const xi of x) acc = m.add(acc, cube(m, xi))
-      return acc as T
-    }
+    const f = accumulated((m, xi) => cube(m, xi))
     expect(loopsOf(f, ones(8))).toEqual(range(16))
   })
   it('sums of two and of three terms in turn: the loop body holds one of each', () => {
-    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
-      let acc: T | number = 0
-      for (let i = 0; i < 6; i++) acc = m.add(acc, m.sum(x.slice(0, i % 2 === 0 ? 2 : 3)))
-      return acc as T
-    }
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, range(6), (i) => m.sum(x.slice(0, i % 2 === 0 ? 2 : 3)))
     expect(loopsOf(f, ones(3))).toMatchObject([{ start: 0, period: 4, repeats: 3 }])
   })
   it('acc = acc + x[i]: a loop of one instruction, whose first operand is the instruction itself one repetition back', () => {
-    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
-      let acc: T | number = 0
-      for (const xi of x) acc = m.add(acc, xi)
-      return acc as T
-    }
+    const f = accumulated((_m, xi) => xi)
     expect(loopsOf(f, ones(12))).toEqual([loop(0, 1, 12, [1, 1], [0, 0], [1, 0], [0])])
   })
   it('a constant that changes, then comes back to its first value, is not kept', () => {
