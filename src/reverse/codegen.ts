@@ -7,7 +7,7 @@ import {
   type UnaryName,
   unaryRuleOf,
 } from '../ops/index.js'
-import { DOT, FIRST_BINARY, type Program, SUM } from './program.js'
+import { BINARY, DOT, FIRST_BINARY, type Program, SUM, UNARY } from './program.js'
 import {
   findLoops,
   type Level,
@@ -67,8 +67,18 @@ export interface Engine {
   gradientAt(x: Float64Array): Float64Array
 }
 
-/** Ops whose value the backward pass recomputes rather than reads from memory. */
-const CHEAP = new Set<string>(['neg', 'abs', 'square', 'relu', 'add', 'sub', 'mul', 'min', 'max'])
+/** Codes of the ops whose value the backward pass recomputes rather than reads from memory. */
+const CHEAP = new Set<number>([
+  UNARY.neg,
+  UNARY.abs,
+  UNARY.square,
+  UNARY.relu,
+  BINARY.add,
+  BINARY.sub,
+  BINARY.mul,
+  BINARY.min,
+  BINARY.max,
+])
 
 /** Per-site flags. */
 const STORED = 1 // its value has a slot in v in every iteration
@@ -870,7 +880,7 @@ class Generator {
     if (flags & (STORED | REMAT)) return
     const refs = this.refs[i] as readonly Ref[]
     const cheap =
-      CHEAP.has(this.opName(i)) &&
+      CHEAP.has(this.program.code[i] as number) &&
       refs.every((r) => r.kind === 'constant' || r.kind === 'array' || r.kind === 'local')
     if (!cheap) {
       this.flags[i] = flags | STORED
@@ -878,13 +888,6 @@ class Generator {
     }
     this.flags[i] = flags | REMAT
     for (const r of refs) this.need(r)
-  }
-
-  private opName(i: number): string {
-    const c = this.program.code[i] as number
-    if (c < FIRST_BINARY) return UNARY_OPS[c] as string
-    if (c < SUM) return BINARY_OPS[c - FIRST_BINARY] as string
-    return c === SUM ? 'sum' : 'dot'
   }
 
   private has(i: number, flag: number): boolean {
@@ -1202,7 +1205,7 @@ class Generator {
     // against the bytes V8 inlines into one function, and past them calls are not inlined.
     const small =
       body.length <= MAX_UNROLLED_BODY &&
-      scope.parts.every((p) => typeof p === 'number' && CHEAP.has(this.opName(p)))
+      scope.parts.every((p) => typeof p === 'number' && CHEAP.has(this.program.code[p] as number))
     const emitBody = (first: string) => {
       w.emit(first)
       for (const line of body) w.emit(line)
