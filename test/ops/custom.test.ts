@@ -11,6 +11,7 @@ import {
   reverse,
   type ScalarFn,
   TapeVar,
+  tapeStats,
 } from '../../src/index.js'
 import { gradlabErr } from '../helpers/errors.js'
 import { expectClose, strategies, tolerance } from '../helpers/strategies.js'
@@ -282,6 +283,25 @@ describe('custom ops and blocks in every strategy', () => {
     expect(forward.gradient((m, [x]) => m.add(x, logsumexp(m, [1, 2])), [1])).toEqual(
       Float64Array.of(1),
     )
+  })
+
+  it('a custom op or block of constants records nothing on the tape', () => {
+    // x + op(constants) + block(constants): the input and the two adds are the only nodes, and
+    // each add has one edge, to x or to the first add. Constants made with m.constant count too.
+    const c = <T>(m: Ops<T>, value: number) => m.constant(value)
+    const fns: ScalarFn[] = [
+      (m, [x]) => m.add(m.add(x, logaddexp(m, 1, 2)), productAndSum(m, [3, 4])[0] as never),
+      (m, [x]) =>
+        m.add(
+          m.add(x, logaddexp(m, c(m, 1), c(m, 2))),
+          productAndSum(m, [c(m, 3), c(m, 4)])[1] as never,
+        ),
+      (m, [x]) => m.add(m.add(x, softsign(m, c(m, 1))), logsumexp(m, [c(m, 0), 2])),
+    ]
+    for (const fn of fns) {
+      reverse.gradient(fn, [0.5])
+      expect(tapeStats()).toMatchObject({ nodes: 3, edges: 2 })
+    }
   })
 
   it('a custom partial may call another custom op', () => {
