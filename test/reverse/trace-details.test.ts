@@ -87,6 +87,39 @@ describe('reverse.trace, corners', () => {
     expect(Array.from(t.gradient)).toEqual([6, 6])
   })
 
+  it('names an input with named, the first one too', () => {
+    const t = reverse.trace((m, [a, b]) => m.mul(named(a, 'first'), named(b, 'second')), [2, 3])
+    expect(t.nodes.map((n) => n.name)).toEqual(['first', 'second', null])
+  })
+
+  it('keeps naming its own values after a trace taken inside f, and after a trace whose f threw', () => {
+    const inner = reverse.trace((m, [y]) => named(m.square(y), 'inner'), [3])
+    const t = reverse.trace(
+      (m, [a, b]) => {
+        const again = reverse.trace((mi, [y]) => named(mi.square(y), 'inner'), [3])
+        expect(again.nodes.map((n) => n.name)).toEqual(inner.nodes.map((n) => n.name))
+        return named(m.add(a, b), 'a + b')
+      },
+      [1, 2],
+    )
+    expect(t.nodes.map((n) => n.name)).toEqual([null, null, 'a + b'])
+    expect(() =>
+      reverse.trace((m, [a]) => {
+        named(m.sin(a), 'lost')
+        throw new Error('f failed')
+      }, [1]),
+    ).toThrow('f failed')
+    // Outside any trace, named gives no name to anything; the next trace has only its own.
+    const after = reverse.trace((m, [a]) => named(m.cos(a), 'cos'), [1])
+    expect(after.nodes.map((n) => n.name)).toEqual([null, 'cos'])
+  })
+
+  it('names x and shows a good options object when refusing them', () => {
+    const f = <T>(m: Ops<T>, [a]: readonly T[]) => m.sin(a as T)
+    expect(message(() => reverse.trace(f, 'ab' as never))).toMatch(/^reverse\.trace: x must be /)
+    expect(message(() => reverse.trace(f, [1], 5 as never))).toContain("{ names: ['a', 'b'] }")
+  })
+
   it('refuses names that are not non-empty strings, and names of the wrong kind', () => {
     const f = <T>(m: Ops<T>, [a, b]: readonly T[]) => m.add(a as T, b as T)
     expect(message(() => reverse.trace(f, [1, 2], { names: ['a', ''] }))).toBe(
