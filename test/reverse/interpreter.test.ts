@@ -11,9 +11,10 @@ import {
 } from '../../src/index.js'
 import { numbers } from '../../src/ops/index.js'
 import { checkCodes, Interpreter } from '../../src/reverse/interpreter.js'
-import { BINARY, Program, UNARY } from '../../src/reverse/program.js'
+import { BINARY, BLOCK, CALL, Program, UNARY } from '../../src/reverse/program.js'
 import { recordProgram } from '../../src/reverse/recording.js'
 import { expectSameBits } from '../helpers/bits.js'
+import { gradlabErr } from '../helpers/errors.js'
 
 /*
  * The interpreter replays a recording where code cannot be generated. It
@@ -268,6 +269,39 @@ describe("the interpreter's op codes", () => {
       "gradlab internal error: the interpreter's code for tanh is 15, the program's 16: add it to Op in interpreter.ts.",
     )
   })
+  it('a custom op or block instruction whose rules are missing or of the other kind is an internal error', () => {
+    const cube = defineUnary('cube', {
+      value: (a) => a ** 3,
+      partial: (m, a) => m.mul(3, m.square(a)),
+    })
+    const pair = defineBlock('pair', {
+      value: ([a = 0]) => [a, a],
+      vjp: (_xs, _out, [u = 0, w = 0]) => [u + w],
+    })
+    const { program: recorded } = recordProgram('test', Float64Array.of(1), (m, [x]) =>
+      m.add(cube(m, x as never), (pair(m, [x as never]) as never[])[0] as never),
+    )
+    const custom = recorded.callees.get(0)
+    const block = recorded.callees.get(1)
+    expect(custom !== undefined && 'kind' in custom).toBe(true)
+    expect(block !== undefined && 'first' in block).toBe(true)
+    for (const [code, callee, message] of [
+      [CALL, undefined, 'instruction 0 calls no custom op'],
+      [CALL, block, 'instruction 0 calls no custom op'],
+      [BLOCK, undefined, "instruction 0 is no block's output"],
+      [BLOCK, custom, "instruction 0 is no block's output"],
+    ] as const) {
+      const program = new Program()
+      program.operand(0, 1)
+      program.end(code)
+      if (callee !== undefined) program.callees.set(0, callee)
+      const interpreter = new Interpreter(program, 1, 1)
+      expect(() => interpreter.forward(Float64Array.from([1]))).toThrow(
+        gradlabErr(Error, 'ERR_GRADLAB_INTERNAL', `gradlab internal error: ${message}`),
+      )
+    }
+  })
+
   it('an instruction with a code it has no case for is an internal error, not a silent value', () => {
     const program = new Program()
     program.operand(0, 1)
