@@ -162,6 +162,17 @@ describe('generated code equals the interpreter and the dynamic gradient bit for
       },
       [Array(20).fill(0), point(20, 1).map(Math.abs)],
     )
+    // A dot of two runs of inputs under sqrt: at a dot of 0 its adjoint is infinite, and a factor
+    // of 0 sends nothing to the other factor (NaN without the test).
+    const root = <T>(m: Ops<T>, x: readonly T[]) => m.sqrt(m.dot(x.slice(0, 10), x.slice(10, 20)))
+    expect(sourceOf(root, point(20, 1))).toMatch(/\[10 \+ 1 \* j\]/)
+    const zeros = [...Array(10).fill(0), ...point(10, 1)]
+    expectAgreement(root, [
+      zeros,
+      zeros.slice(10).concat(zeros.slice(0, 10)),
+      point(20, 2).map(Math.abs),
+    ])
+    expect(Array.from(reverse.gradient(root, zeros)).slice(10)).toEqual(Array(10).fill(0))
   })
   it('every op of the table, inside a loop, on both sides of a binary op and against constants', () => {
     const at = [point(12, 1).map((v) => v / 2), point(12, 2).map((v) => v / 2)]
@@ -729,6 +740,39 @@ describe('the generated engine between calls', () => {
     }
     return { engine, calls }
   }
+  it('is warmed up when made: each pass run twelve times, in order, with every loop cut to at most five iterations', () => {
+    // Passes that only log their calls and the trip counts they were given.
+    const log: [string, number[]][] = []
+    const logged = (name: string, counts: number) =>
+      `${name}(...args) { L.push(['${name}', Array.from(args[${counts}])]); return 0; },`
+    const source = [
+      'const L = globalThis.__gradlabWarmUp;',
+      'return {',
+      logged('forward', 4),
+      logged('backward', 5),
+      logged('guarded', 5),
+      '};',
+    ].join('\n')
+    const repeats = Int32Array.of(2000, 3, 5, 6, 0)
+    const { program, output } = recordProgram('test', Float64Array.of(1), (m, [x]) => m.sin(x))
+    ;(globalThis as { __gradlabWarmUp?: unknown }).__gradlabWarmUp = log
+    try {
+      const engine = new Generated(program, 1, output, { source, repeats, backwardOnly: false })
+      const cut = [5, 3, 5, 5, 0]
+      const expected = Array.from({ length: 12 }, () => [
+        ['forward', cut],
+        ['backward', cut],
+        ['guarded', cut],
+      ]).flat()
+      expect(log).toEqual(expected)
+      // The real calls get the real trip counts.
+      log.length = 0
+      engine.forward(Float64Array.of(2))
+      expect(log).toEqual([['forward', [2000, 3, 5, 6, 0]]])
+    } finally {
+      delete (globalThis as { __gradlabWarmUp?: unknown }).__gradlabWarmUp
+    }
+  })
   it('a gradient alone runs no forward pass where the backward pass recomputes every value it needs, and one where it reads stored values', () => {
     const rosen = counted(rosenbrock, point(6, 1))
     rosen.engine.gradientAt(Float64Array.from(point(6, 2)))
@@ -961,6 +1005,85 @@ describe('where generated code keeps values: locals, recomputed where cheap, sto
       backwardOnly: false,
     })
   })
+})
+
+describe('how the backward passes read values and skip zeros', () => {
+  /** The three passes' lines. */
+  function passes(f: ScalarFn, x: readonly number[]) {
+    const { source } = generated(f, x) as Source
+    const cut = (from: string, to: string | null) =>
+      source.slice(source.indexOf(from), to === null ? undefined : source.indexOf(to)).split('\n')
+    return {
+      backward: cut('backward(', 'guarded('),
+      guarded: cut('guarded(', null),
+    }
+  }
+  const programs: Record<string, [ScalarFn, number]> = {
+    'a loop of exp and cos': [expCos, 12],
+    'a tanh layer with scalar ops': [layer(false), 20],
+    'a tanh layer with dot': [layer(true), 20],
+    Rosenbrock: [rosenbrock, 12],
+    // exp(x[e]) is stored once per example and read by every unit of the inner loop.
+    "an outer loop's value read in its inner loop": [
+      <T>(m: Ops<T>, x: readonly T[]) =>
+        accumulate(m, x.slice(0, 4), (xe) => {
+          const s = m.exp(xe)
+          return accumulate(m, x.slice(4), (w) => m.mul(s, m.sin(w)))
+        }),
+      16,
+    ],
+  }
+  for (const [name, [f, n]] of Object.entries(programs)) {
+    it(`${name}: each value or input is read once per block, into a name at its top`, () => {
+      // The backward passes write no values, so a read can move to the top of the block it is in.
+      for (const lines of Object.values(passes(f, point(n, 1)))) {
+        const reads = lines.filter((line) => /\b[vx]\[/.test(line))
+        expect(reads.length).toBeGreaterThan(0)
+        for (const line of reads) expect(line).toMatch(/^const h\d+ = [vx]\[[^\]]+\];$/)
+      }
+    })
+    it(`${name}: each read is in the outermost loop it can be, the loop of the deepest variable it uses`, () => {
+      for (const lines of Object.values(passes(f, point(n, 1)))) {
+        // The loop variables defined around each line: by a for loop, or by a block of an
+        // unrolled loop (k0b counts four at a time, each block defines k0 from it).
+        const open: (string | null)[] = []
+        let checked = 0
+        for (const line of lines) {
+          const read = /^const h\d+ = [vx]\[([^\]]+)\];$/.exec(line)
+          if (read !== null) {
+            // Loop k<d> is inside loop k<d - 1>: the read belongs in loop k<deepest it uses>.
+            const deepest = Math.max(
+              -1,
+              ...[...(read[1] as string).matchAll(/\bk(\d+)\b/g)].map((k) => Number(k[1])),
+            )
+            const around = open.filter((k) => k !== null)
+            expect(around).toEqual(Array.from({ length: deepest + 1 }, (_, d) => `k${d}`))
+            checked++
+          }
+          const defined = /^(?:for \(let |\{ const )(k\d+) = /.exec(line)
+          const opens = (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length
+          for (let o = 0; o < opens; o++) open.push(o === 0 ? (defined?.[1] ?? null) : null)
+          for (let o = 0; o > opens; o--) open.pop()
+        }
+        expect(checked).toBeGreaterThan(0)
+      }
+    })
+    it(`${name}: the plain pass has no branch; the guarded one tests every adjoint and every partial`, () => {
+      const { backward, guarded } = passes(f, point(n, 1))
+      expect(backward.filter((line) => line.includes('if ('))).toEqual([])
+      // Each product partial * adjoint of the plain pass is one guarded product (the plain pass
+      // of cheap ops is unrolled, the guarded one is not: count distinct lines).
+      const distinct = (pattern: RegExp) =>
+        new Set(backward.filter((line) => pattern.test(line))).size
+      const products = distinct(/ \* g\d+;$/)
+      expect(products).toBeGreaterThan(0)
+      expect(guarded.filter((line) => /if \(p\d+ !== 0\) .* \* g\d+; }$/.test(line))).toHaveLength(
+        products,
+      )
+      const adjoints = distinct(/^const g\d+ = /)
+      expect(guarded.filter((line) => /^if \(g\d+ !== 0\) \{$/.test(line))).toHaveLength(adjoints)
+    })
+  }
 })
 
 describe('constants in generated code', () => {
