@@ -1339,9 +1339,12 @@ class Generator {
         }
         body.push(...unrolled(refs.length / 2, false, term))
       } else {
+        // A factor's partial is the other factor, read only for a factor that is not a constant.
         for (let t = refs.length - 2; t >= 0; t -= 2) {
-          add(refs[t + 1] as Ref, this.backwardValue(refs[t] as Ref))
-          add(refs[t] as Ref, this.backwardValue(refs[t + 1] as Ref))
+          const a = refs[t] as Ref
+          const b = refs[t + 1] as Ref
+          if (b.kind !== 'constant') add(b, this.backwardValue(a))
+          if (a.kind !== 'constant') add(a, this.backwardValue(b))
         }
       }
     }

@@ -754,7 +754,8 @@ describe('the generated engine between calls', () => {
       '};',
     ].join('\n')
     const repeats = Int32Array.of(2000, 3, 5, 6, 0)
-    const { program, output } = recordProgram('test', Float64Array.of(1), (m, [x]) => m.sin(x))
+    const { program, output } = recordProgram('test', Float64Array.of(1), ((m, [x]) =>
+      m.sin(x)) as ScalarFn)
     ;(globalThis as { __gradlabWarmUp?: unknown }).__gradlabWarmUp = log
     try {
       const engine = new Generated(program, 1, output, { source, repeats, backwardOnly: false })
@@ -1007,22 +1008,50 @@ describe('where generated code keeps values: locals, recomputed where cheap, sto
   })
 })
 
-describe('how the backward passes read values and skip zeros', () => {
+describe('what the passes compute and read, and how the backward passes skip zeros', () => {
   /** The three passes' lines. */
   function passes(f: ScalarFn, x: readonly number[]) {
     const { source } = generated(f, x) as Source
     const cut = (from: string, to: string | null) =>
       source.slice(source.indexOf(from), to === null ? undefined : source.indexOf(to)).split('\n')
     return {
+      forward: cut('forward(', 'backward('),
       backward: cut('backward(', 'guarded('),
       guarded: cut('guarded(', null),
     }
   }
+  function expectEveryNameRead(f: ScalarFn, n: number): void {
+    for (const lines of Object.values(passes(f, point(n, 1)))) {
+      const text = lines.join('\n')
+      const declared = [...text.matchAll(/\b(?:const|let) (\w+) =/g)].map((d) => d[1] as string)
+      expect(declared.length).toBeGreaterThan(0)
+      // The trip counts R0, R1, ... are read at the top of every pass, whether it loops or not.
+      const unread = declared.filter(
+        (d) => !/^R\d+$/.test(d) && (text.match(new RegExp(`\\b${d}\\b`, 'g')) ?? []).length < 2,
+      )
+      expect(unread).toEqual([])
+    }
+  }
+  it('adds, subtractions and negations, whose partials are constants: no value is read or computed in the backward passes', () => {
+    const f = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, x.slice(1), (next, i) => m.sub(m.neg(m.add(x[i] as T, 3)), next))
+    expectEveryNameRead(f, 12)
+    const { backward, guarded } = passes(f, point(12, 1))
+    expect([...backward, ...guarded].filter((line) => /\b[vx]\[|const r\d/.test(line))).toEqual([])
+  })
   const programs: Record<string, [ScalarFn, number]> = {
     'a loop of exp and cos': [expCos, 12],
     'a tanh layer with scalar ops': [layer(false), 20],
     'a tanh layer with dot': [layer(true), 20],
     Rosenbrock: [rosenbrock, 12],
+    // Constants on either side of a pair: each factor's partial is read only if it has an adjoint.
+    'short dots of inputs and constants on both sides': [
+      <T>(m: Ops<T>, x: readonly T[]) =>
+        accumulate(m, x.slice(1), (next, i) =>
+          m.dot([x[i] as T, 2, m.sin(next)], [3, m.cos(next), x[i] as T]),
+        ),
+      12,
+    ],
     // exp(x[e]) is stored once per example and read by every unit of the inner loop.
     "an outer loop's value read in its inner loop": [
       <T>(m: Ops<T>, x: readonly T[]) =>
@@ -1034,16 +1063,22 @@ describe('how the backward passes read values and skip zeros', () => {
     ],
   }
   for (const [name, [f, n]] of Object.entries(programs)) {
+    it(`${name}: every name a pass declares is read in it (no value computed or read for nothing)`, () => {
+      expectEveryNameRead(f, n)
+      expectAgreement(f, [point(n, 1), point(n, 2)])
+    })
     it(`${name}: each value or input is read once per block, into a name at its top`, () => {
       // The backward passes write no values, so a read can move to the top of the block it is in.
-      for (const lines of Object.values(passes(f, point(n, 1)))) {
+      const { backward, guarded } = passes(f, point(n, 1))
+      for (const lines of [backward, guarded]) {
         const reads = lines.filter((line) => /\b[vx]\[/.test(line))
         expect(reads.length).toBeGreaterThan(0)
         for (const line of reads) expect(line).toMatch(/^const h\d+ = [vx]\[[^\]]+\];$/)
       }
     })
     it(`${name}: each read is in the outermost loop it can be, the loop of the deepest variable it uses`, () => {
-      for (const lines of Object.values(passes(f, point(n, 1)))) {
+      const { backward, guarded } = passes(f, point(n, 1))
+      for (const lines of [backward, guarded]) {
         // The loop variables defined around each line: by a for loop, or by a block of an
         // unrolled loop (k0b counts four at a time, each block defines k0 from it).
         const open: (string | null)[] = []

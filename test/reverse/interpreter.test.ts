@@ -278,9 +278,8 @@ describe("the interpreter's op codes", () => {
       value: ([a = 0]) => [a, a],
       vjp: (_xs, _out, [u = 0, w = 0]) => [u + w],
     })
-    const { program: recorded } = recordProgram('test', Float64Array.of(1), (m, [x]) =>
-      m.add(cube(m, x as never), (pair(m, [x as never]) as never[])[0] as never),
-    )
+    const f: ScalarFn = (m, [x]) => m.add(cube(m, x), (pair(m, [x]) as (typeof x)[])[0])
+    const { program: recorded } = recordProgram('test', Float64Array.of(1), f)
     const custom = recorded.callees.get(0)
     const block = recorded.callees.get(1)
     expect(custom !== undefined && 'kind' in custom).toBe(true)

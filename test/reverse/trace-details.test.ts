@@ -104,10 +104,13 @@ describe('reverse.trace, corners', () => {
     )
     expect(t.nodes.map((n) => n.name)).toEqual([null, null, 'a + b'])
     expect(() =>
-      reverse.trace((m, [a]) => {
-        named(m.sin(a), 'lost')
-        throw new Error('f failed')
-      }, [1]),
+      reverse.trace(
+        (m, [a]) => {
+          named(m.sin(a), 'lost')
+          throw new Error('f failed')
+        },
+        [1],
+      ),
     ).toThrow('f failed')
     // Outside any trace, named gives no name to anything; the next trace has only its own.
     const after = reverse.trace((m, [a]) => named(m.cos(a), 'cos'), [1])
