@@ -1048,7 +1048,7 @@ describe('what the passes compute and read, and how the backward passes skip zer
     'short dots of inputs and constants on both sides': [
       <T>(m: Ops<T>, x: readonly T[]) =>
         accumulate(m, x.slice(1), (next, i) =>
-          m.dot([x[i] as T, 2, m.sin(next)], [3, m.cos(next), x[i] as T]),
+          m.dot([x[i] as T, 2, m.sin(next), m.square(next)], [3, m.cos(next), x[i] as T, 5]),
         ),
       12,
     ],
@@ -1066,6 +1066,16 @@ describe('what the passes compute and read, and how the backward passes skip zer
     it(`${name}: every name a pass declares is read in it (no value computed or read for nothing)`, () => {
       expectEveryNameRead(f, n)
       expectAgreement(f, [point(n, 1), point(n, 2)])
+    })
+    it(`${name}: every value the forward pass stores is read by the backward passes`, () => {
+      const { forward, backward, guarded } = passes(f, point(n, 1))
+      const stores = forward.flatMap((line) => /^v\[([^\]]+)\] = /.exec(line)?.[1] ?? [])
+      const reads = new Set(
+        [...backward, ...guarded].flatMap((line) =>
+          [...line.matchAll(/\bv\[([^\]]+)\]/g)].map((r) => r[1]),
+        ),
+      )
+      expect(stores.filter((index) => !reads.has(index))).toEqual([])
     })
     it(`${name}: each value or input is read once per block, into a name at its top`, () => {
       // The backward passes write no values, so a read can move to the top of the block it is in.
