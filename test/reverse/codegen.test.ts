@@ -103,6 +103,40 @@ const layer =
 const point = (n: number, seed: number) =>
   Array.from({ length: n }, (_, i) => Math.sin(seed * (i + 1) * 1.618) * 1.5)
 
+/** A loop whose values are summed and dotted after it, its last iteration's alone and beside the others. */
+const looped = <T>(m: Ops<T>, x: readonly T[]) => {
+  const ys: T[] = []
+  let acc: T | number = 0
+  for (const xi of x) {
+    acc = m.add(acc, m.mul(xi, xi))
+    ys.push(m.sin(m.mul(xi, acc)))
+  }
+  // The accumulator's last value alone in a sum; every y, the last too, in a dot and a sum;
+  // the last y also read by another op.
+  const last = ys[ys.length - 1] as T
+  return m.add(
+    m.add(m.sum([x[0] as T, acc as T, x[1] as T]), m.dot(ys, [...x].reverse())),
+    m.mul(m.sum(ys), last),
+  )
+}
+
+/** A tanh network whose output is a dot of the units' values and whose loss is a sum over examples. */
+const stridedNetwork =
+  (inputs: number, hidden: number, batch: number): ScalarFn =>
+  <T>(m: Ops<T>, p: readonly T[]) => {
+    const w2 = p.slice(inputs * hidden + hidden, inputs * hidden + 2 * hidden)
+    const losses = Array.from({ length: batch }, (_, e) => {
+      const input = point(inputs, e + 2)
+      const units = Array.from({ length: hidden }, (_, h) =>
+        m.tanh(
+          m.add(m.dot(p.slice(inputs * h, inputs * (h + 1)), input), p[inputs * hidden + h] as T),
+        ),
+      )
+      return m.square(m.sub(m.add(m.dot(w2, units), p[p.length - 1] as T), e / batch))
+    })
+    return m.sum(losses)
+  }
+
 describe('generated code equals the interpreter and the dynamic gradient bit for bit', () => {
   it('Rosenbrock as a for loop accumulating with m.add (a loop carried through the accumulator)', () => {
     expectAgreement(rosenbrock, [point(50, 1), point(50, 2), point(50, 3)])
@@ -123,21 +157,6 @@ describe('generated code equals the interpreter and the dynamic gradient bit for
     )
   })
   it("a sum or dot of a loop's values, its last iteration's alone or beside the others", () => {
-    const looped = <T>(m: Ops<T>, x: readonly T[]) => {
-      const ys: T[] = []
-      let acc: T | number = 0
-      for (const xi of x) {
-        acc = m.add(acc, m.mul(xi, xi))
-        ys.push(m.sin(m.mul(xi, acc)))
-      }
-      // The accumulator's last value alone in a sum; every y, the last too, in a dot and a sum;
-      // the last y also read by another op.
-      const last = ys[ys.length - 1] as T
-      return m.add(
-        m.add(m.sum([x[0] as T, acc as T, x[1] as T]), m.dot(ys, [...x].reverse())),
-        m.mul(m.sum(ys), last),
-      )
-    }
     expectAgreement(looped, [point(30, 1), point(30, 2), point(30, 3)])
   })
   it('constants that change every iteration, and the special values -0, Infinity and NaN as constants', () => {
@@ -508,19 +527,7 @@ describe('rerolling keeps the generated source small for the loops users write',
   })
   it("a layer's output as a dot of the units' values, and the loss as a sum over examples: strided loops", () => {
     const [inputs, hidden, batch] = [8, 64, 16]
-    const xs = Array.from({ length: batch }, (_, e) => point(inputs, e + 2))
-    const net = <T>(m: Ops<T>, p: readonly T[]) => {
-      const w2 = p.slice(inputs * hidden + hidden, inputs * hidden + 2 * hidden)
-      const losses = xs.map((input, e) => {
-        const units = Array.from({ length: hidden }, (_, h) =>
-          m.tanh(
-            m.add(m.dot(p.slice(inputs * h, inputs * (h + 1)), input), p[inputs * hidden + h] as T),
-          ),
-        )
-        return m.square(m.sub(m.add(m.dot(w2, units), p[p.length - 1] as T), e / batch))
-      })
-      return m.sum(losses)
-    }
+    const net = stridedNetwork(inputs, hidden, batch)
     const n = inputs * hidden + 2 * hidden + 1
     const source = sourceOf(net, point(n, 1)) as string
     // Written out term by term, the output's dot alone would be 64 lines in each pass.
@@ -1032,12 +1039,45 @@ describe('what the passes compute and read, and how the backward passes skip zer
       expect(unread).toEqual([])
     }
   }
+  /** Each named read of the backward passes sits in the loop of the deepest loop variable it uses. */
+  function expectReadsInOutermostLoop(f: ScalarFn, n: number): void {
+    const { backward, guarded } = passes(f, point(n, 1))
+    for (const lines of [backward, guarded]) {
+      // The loop variables defined around each line: by a for loop, or by a block of an
+      // unrolled loop (k0b counts four at a time, each block defines k0 from it).
+      const open: (string | null)[] = []
+      let checked = 0
+      for (const line of lines) {
+        const read = /^const h\d+ = [vx]\[([^\]]+)\];$/.exec(line)
+        if (read !== null) {
+          // Loop k<d> is inside loop k<d - 1>: the read belongs in loop k<deepest it uses>.
+          const deepest = Math.max(
+            -1,
+            ...[...(read[1] as string).matchAll(/\bk(\d+)\b/g)].map((k) => Number(k[1])),
+          )
+          const around = open.filter((k) => k !== null)
+          expect(around).toEqual(Array.from({ length: deepest + 1 }, (_, d) => `k${d}`))
+          checked++
+        }
+        const defined = /^(?:for \(let |\{ const )(k\d+) = /.exec(line)
+        const opens = (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length
+        for (let o = 0; o < opens; o++) open.push(o === 0 ? (defined?.[1] ?? null) : null)
+        for (let o = 0; o > opens; o--) open.pop()
+      }
+      expect(checked).toBeGreaterThan(0)
+    }
+  }
   it('adds, subtractions and negations, whose partials are constants: no value is read or computed in the backward passes', () => {
     const f = <T>(m: Ops<T>, x: readonly T[]) =>
       accumulate(m, x.slice(1), (next, i) => m.sub(m.neg(m.add(x[i] as T, 3)), next))
     expectEveryNameRead(f, 12)
     const { backward, guarded } = passes(f, point(12, 1))
     expect([...backward, ...guarded].filter((line) => /\b[vx]\[|const r\d/.test(line))).toEqual([])
+  })
+  it('a network whose output dots its units and whose loss sums its examples (runs, read in place)', () => {
+    // Eight inputs, sixteen units, twelve examples: 8 * 16 + 2 * 16 + 1 = 161 parameters.
+    expectEveryNameRead(stridedNetwork(8, 16, 12), 161)
+    expectReadsInOutermostLoop(stridedNetwork(8, 16, 12), 161)
   })
   const programs: Record<string, [ScalarFn, number]> = {
     'a loop of exp and cos': [expCos, 12],
@@ -1086,33 +1126,8 @@ describe('what the passes compute and read, and how the backward passes skip zer
         for (const line of reads) expect(line).toMatch(/^const h\d+ = [vx]\[[^\]]+\];$/)
       }
     })
-    it(`${name}: each read is in the outermost loop it can be, the loop of the deepest variable it uses`, () => {
-      const { backward, guarded } = passes(f, point(n, 1))
-      for (const lines of [backward, guarded]) {
-        // The loop variables defined around each line: by a for loop, or by a block of an
-        // unrolled loop (k0b counts four at a time, each block defines k0 from it).
-        const open: (string | null)[] = []
-        let checked = 0
-        for (const line of lines) {
-          const read = /^const h\d+ = [vx]\[([^\]]+)\];$/.exec(line)
-          if (read !== null) {
-            // Loop k<d> is inside loop k<d - 1>: the read belongs in loop k<deepest it uses>.
-            const deepest = Math.max(
-              -1,
-              ...[...(read[1] as string).matchAll(/\bk(\d+)\b/g)].map((k) => Number(k[1])),
-            )
-            const around = open.filter((k) => k !== null)
-            expect(around).toEqual(Array.from({ length: deepest + 1 }, (_, d) => `k${d}`))
-            checked++
-          }
-          const defined = /^(?:for \(let |\{ const )(k\d+) = /.exec(line)
-          const opens = (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length
-          for (let o = 0; o < opens; o++) open.push(o === 0 ? (defined?.[1] ?? null) : null)
-          for (let o = 0; o > opens; o--) open.pop()
-        }
-        expect(checked).toBeGreaterThan(0)
-      }
-    })
+    it(`${name}: each read is in the outermost loop it can be, the loop of the deepest variable it uses`, () =>
+      expectReadsInOutermostLoop(f, n))
     it(`${name}: the plain pass has no branch; the guarded one tests every adjoint and every partial`, () => {
       const { backward, guarded } = passes(f, point(n, 1))
       expect(backward.filter((line) => line.includes('if ('))).toEqual([])
