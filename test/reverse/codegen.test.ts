@@ -944,10 +944,40 @@ describe("a carried value's first adjoint: added in iteration 0, or after the lo
       for (let i = 1; i < x.length; i++) s = m.add(s, m.mul(a, x[i] as T))
       return m.add(s, m.mul(a, 0.1))
     },
+    'the starting value is an input the loop also reads': <T>(m: Ops<T>, x: readonly T[]) => {
+      let s: T = x[1] as T
+      for (let i = 1; i < x.length; i++) s = m.add(s, m.square(x[i] as T))
+      return s
+    },
+    'the starting value is a constant': <T>(m: Ops<T>, x: readonly T[]) => {
+      let s: T | number = 5
+      for (let i = 0; i < x.length; i++) s = m.mul(s, m.sin(x[i] as T))
+      return s as T
+    },
   }
   for (const [name, f] of Object.entries(cases)) {
     it(name, () => expectAgreement(f, points))
   }
+  it('waits for the loop exactly where one reader in the loop adds into a starting value nothing else in the loop adds into', () => {
+    // Deferred: no `if (k > 0)` around an addition into a carried adjoint. A constant starting
+    // value has no adjoint, so its first addition is dropped, with no branch either.
+    const deferred = Object.fromEntries(
+      Object.entries(cases).map(([name, f]) => [
+        name,
+        !/if \(k\d > 0\) ca\d+ \+= /.test(sourceOf(f, point(14, 1)) as string),
+      ]),
+    )
+    expect(deferred).toEqual({
+      'the starting value read again in every iteration': false,
+      'the carried value read twice in each iteration': false,
+      'the carried value read in a loop inside its loop': false,
+      'the starting value is a node made before the loop, read in it and after it': false,
+      'two values carried from the same starting value': false,
+      "the starting value is another loop's last value, read in the loop": false,
+      'the starting value is an input the loop also reads': false,
+      'the starting value is a constant': true,
+    })
+  })
   it('with one reader and nothing else adding into the starting value, the first adjoint is added after the loop: no branch per iteration', () => {
     const fromInput: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
       let s: T = x[0] as T
