@@ -539,6 +539,10 @@ describe('rerolling keeps the generated source small for the loops users write',
     const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
     expect(source.length).toBeLessThan(2000)
   })
+  it("a sum and a dot of a loop's values, its last iteration's among them, are loops: as many lines at n = 60 as at 240", () => {
+    const lines = (n: number) => (sourceOf(looped, point(n, 1)) as string).split('\n').length
+    expect(lines(240)).toBe(lines(60))
+  })
   it('a constant kept through an inner loop in the first outer repetition but not in a later one is refused, not read as kept', () => {
     // The inner loop over k is found in the first repetition of e, where the weight is 2 for
     // every k; at e = 2 it is k + 1. Reading the first repetition's rule there would make
