@@ -539,6 +539,15 @@ describe('rerolling keeps the generated source small for the loops users write',
     const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
     expect(source.length).toBeLessThan(2000)
   })
+  it('a sum or dot of eight terms or more in one array is a loop over its terms; of seven, written out', () => {
+    const loops = (terms: number) =>
+      [
+        sourceOf((m, x) => m.mul(m.sum(x.slice(0, terms)), x[terms] as never), point(20, 1)),
+        sourceOf((m, x) => m.dot(x.slice(0, terms), x.slice(10, 10 + terms)), point(20, 1)),
+      ].map((source) => /for \(let j = /.test(source as string))
+    expect(loops(7)).toEqual([false, false])
+    expect(loops(8)).toEqual([true, true])
+  })
   it("a sum and a dot of a loop's values, its last iteration's among them, are loops: as many lines at n = 60 as at 240", () => {
     const lines = (n: number) => (sourceOf(looped, point(n, 1)) as string).split('\n').length
     expect(lines(240)).toBe(lines(60))
@@ -1234,6 +1243,33 @@ describe('operands whose nodes span the inputs and the ops', () => {
       return m.add(m.add(m.sum(ys), m.dot(ys, ys)), m.mul(m.sum(first), m.dot(first, first)))
     }
     expectAgreement(sums, [point(10, 1), point(10, 2)])
+  })
+  it('a sum over the inputs and the first op node, and one over the op nodes from the first on: the first written out, the second a loop', () => {
+    // The sines are a loop of their own; the sums read its iterations from the arrays.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const ys = x.map((xi) => m.sin(xi))
+      return m.add(m.sum([...x, ys[0] as T]), m.mul(m.sum(ys), x[0] as T))
+    }
+    expectAgreement(f, [point(20, 1), point(20, 2)])
+    const source = sourceOf(f, point(20, 1)) as string
+    // One forward loop over j: the sum of the sines (from node 20, the first op node, in v). The
+    // other sum spans x and v: its terms are written out, the last read from v.
+    expect(source.match(/for \(let j = 0; j < 20; j \+= 4\) \{/g)).toHaveLength(1)
+    expect(source).toMatch(/\+= v\[20 \+ 1 \* j\];/)
+    expect(source).toMatch(/\+= v\[20\];/)
+  })
+  it('a loop over the inputs and the first op node tests the index; one over the op nodes from the first on reads v directly', () => {
+    const sines = <T>(m: Ops<T>, x: readonly T[]) => x.map((xi) => m.sin(xi))
+    const spansOne: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, [...x, sines(m, x)[0] as T], (y) => m.mul(y, y))
+    const fromFirst: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, sines(m, x), (y) => m.mul(y, y))
+    expectAgreement(spansOne, [point(20, 1), point(20, 2)])
+    expectAgreement(fromFirst, [point(20, 1), point(20, 2)])
+    expect(sourceOf(spansOne, point(20, 1))).toMatch(/at\(x, v, 0 \+ k\d\)/)
+    const source = sourceOf(fromFirst, point(20, 1)) as string
+    expect(source).not.toMatch(/at\(x, v, /)
+    expect(source).not.toMatch(/ < 20\) gx\[/)
   })
   it('only such a run takes the read and the addition that test the index; inputs are read from x and their adjoints added into gx directly', () => {
     expect(sourceOf(spanning, point(10, 1))).toMatch(/at\(x, v, /)
