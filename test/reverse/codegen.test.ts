@@ -1258,14 +1258,24 @@ describe('operands whose nodes span the inputs and the ops', () => {
     expect(source).toMatch(/\+= v\[20 \+ 1 \* j\];/)
     expect(source).toMatch(/\+= v\[20\];/)
   })
-  it('a loop over the inputs and the first op node tests the index; one over the op nodes from the first on reads v directly', () => {
+  it('a loop over the inputs and the first op node, in either order, tests the index; one over the op nodes from the first on reads v directly', () => {
     const sines = <T>(m: Ops<T>, x: readonly T[]) => x.map((xi) => m.sin(xi))
     const spansOne: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
       accumulate(m, [...x, sines(m, x)[0] as T], (y) => m.mul(y, y))
     const fromFirst: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
       accumulate(m, sines(m, x), (y) => m.mul(y, y))
+    // The same nodes last to first: node 20, then the inputs from 19 down to 0.
+    const backwards: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) => {
+      const nodes = [sines(m, x)[0] as T, ...[...x].reverse()]
+      return m.add(
+        accumulate(m, nodes, (y) => m.mul(y, y)),
+        m.dot(nodes, nodes),
+      )
+    }
     expectAgreement(spansOne, [point(20, 1), point(20, 2)])
     expectAgreement(fromFirst, [point(20, 1), point(20, 2)])
+    expectAgreement(backwards, [point(20, 1), point(20, 2)])
+    expect(sourceOf(backwards, point(20, 1))).toMatch(/at\(x, v, 20 \+ -1 \* k\d\)/)
     expect(sourceOf(spansOne, point(20, 1))).toMatch(/at\(x, v, 0 \+ k\d\)/)
     const source = sourceOf(fromFirst, point(20, 1)) as string
     expect(source).not.toMatch(/at\(x, v, /)
