@@ -540,13 +540,15 @@ describe('rerolling keeps the generated source small for the loops users write',
     expect(source.length).toBeLessThan(2000)
   })
   it('a sum or dot of eight terms or more in one array is a loop over its terms; of seven, written out', () => {
+    const fns = (terms: number): ScalarFn[] => [
+      (m, x) => m.mul(m.sum(x.slice(0, terms)), x[terms] as never),
+      (m, x) => m.dot(x.slice(0, terms), x.slice(10, 10 + terms)),
+    ]
     const loops = (terms: number) =>
-      [
-        sourceOf((m, x) => m.mul(m.sum(x.slice(0, terms)), x[terms] as never), point(20, 1)),
-        sourceOf((m, x) => m.dot(x.slice(0, terms), x.slice(10, 10 + terms)), point(20, 1)),
-      ].map((source) => /for \(let j = /.test(source as string))
+      fns(terms).map((f) => /for \(let j = /.test(sourceOf(f, point(20, 1)) as string))
     expect(loops(7)).toEqual([false, false])
     expect(loops(8)).toEqual([true, true])
+    for (const f of [...fns(7), ...fns(8)]) expectAgreement(f, [point(20, 1), point(20, 2)])
   })
   it("a sum and a dot of a loop's values, its last iteration's among them, are loops: as many lines at n = 60 as at 240", () => {
     const lines = (n: number) => (sourceOf(looped, point(n, 1)) as string).split('\n').length
