@@ -539,6 +539,15 @@ describe('rerolling keeps the generated source small for the loops users write',
     const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
     expect(source.length).toBeLessThan(2000)
   })
+  it("a sum in a loop whose terms move by different strides in the loop around is written out, not a run of the first term's stride", () => {
+    // Term t of iteration k reads x[t + (t + 1) k]: consecutive in t, but each at its own stride in k.
+    const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
+      accumulate(m, [0, 1, 2, 3, 4, 5], (k) =>
+        m.sum(Array.from({ length: 8 }, (_, t) => x[t + (t + 1) * k] as T)),
+      )
+    expect(sourceOf(f, point(48, 1))).not.toMatch(/for \(let j = /)
+    expectAgreement(f, [point(48, 1), point(48, 2)])
+  })
   it('a sum or dot of eight terms or more in one array is a loop over its terms; of seven, written out', () => {
     const fns = (terms: number): ScalarFn[] => [
       (m, x) => m.mul(m.sum(x.slice(0, terms)), x[terms] as never),
