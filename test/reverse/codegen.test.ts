@@ -539,6 +539,26 @@ describe('rerolling keeps the generated source small for the loops users write',
     const source = sourceOf((m, x) => m.dot(x, data), point(2000, 1)) as string
     expect(source.length).toBeLessThan(2000)
   })
+  it("dots of weight rows against each example's data, in a loss summed from 0: the first example's data is read where it was recorded, and each dot is a loop", () => {
+    // The loss's first add (0 + the first example's) is folded, so the first example recorded
+    // its constants at indices of their own: the dots read c from a base that depends on it.
+    const [inputs, hidden, batch] = [8, 4, 6]
+    const f: ScalarFn = <T>(m: Ops<T>, p: readonly T[]) =>
+      accumulate(
+        m,
+        Array.from({ length: batch }, (_, e) => e),
+        (e) => {
+          const input = point(inputs, e + 2)
+          const out = accumulate(m, [0, 1, 2, 3], (h) =>
+            m.tanh(m.dot(p.slice(inputs * h, inputs * (h + 1)), input)),
+          )
+          return m.square(m.sub(out, e / batch))
+        },
+      )
+    const source = sourceOf(f, point(inputs * hidden, 1)) as string
+    expect(source).toMatch(/const (h\d+) = \(k0 > 0 \? [^;]*\);[^]*c\[\1 \+ 1 \* j\]/)
+    expectAgreement(f, [point(inputs * hidden, 1), point(inputs * hidden, 2)])
+  })
   it("a sum in a loop whose terms move by different strides in the loop around is written out, not a run of the first term's stride", () => {
     // Term t of iteration k reads x[t + (t + 1) k]: consecutive in t, but each at its own stride in k.
     const f: ScalarFn = <T>(m: Ops<T>, x: readonly T[]) =>
