@@ -108,8 +108,8 @@ class Compiled implements CompiledGradient {
   /** The output's node, or -1 when the output is a constant. */
   private output = -1
   private constantOutput = 0
-  /** The lengths of the data arrays of the current recording; null when compiled without data. */
-  private shape: readonly number[] | null
+  /** The lengths of the data arrays of the current recording (set by recordAt); null when compiled without data. */
+  private shape: readonly number[] | null = null
 
   constructor(
     private readonly f: ScalarFn | DataFn,
@@ -119,7 +119,6 @@ class Compiled implements CompiledGradient {
     private readonly requested: 'auto' | 'generated' | 'interpreter',
   ) {
     this.inputs = x0.length
-    this.shape = data0 === null ? null : data0.map((d) => d.length)
     this.recordAt(x0, data0)
   }
 

@@ -192,6 +192,60 @@ describe('a compiled gradient equals the dynamic reverse-mode gradient at every 
     expect(compiled.valueAndGradient([5, 6])).toEqual({ value: 5, gradient: Float64Array.of(1, 0) })
   })
 
+  it('gradient alone, with no read or comparison to check, asks the engine for the gradient at x and runs no forward pass of its own', () => {
+    // Node 0 as output (an input), and a loop whose backward pass recomputes what it needs.
+    const sumOfSquares: ScalarFn = (m, x) => m.sum(x.map((xi) => m.square(xi)))
+    for (const [f, x, expected] of [
+      [(_m, [a]) => a, [5, 6], [1, 0]],
+      [sumOfSquares, [1, 2, 3], [2, 4, 6]],
+    ] as [ScalarFn, number[], number[]][]) {
+      for (const mode of ['generated', 'interpreter'] as const) {
+        const compiled = reverse.compile(f, [0, 0, 0].slice(0, x.length), { mode })
+        const engine = (
+          compiled as unknown as { replay: Record<string, (...a: unknown[]) => unknown> }
+        ).replay
+        const calls: string[] = []
+        for (const name of ['forward', 'gradientAt', 'gradient']) {
+          const method = engine[name] as (...a: unknown[]) => unknown
+          engine[name] = (...args: unknown[]) => {
+            calls.push(name)
+            return method.apply(engine, args)
+          }
+        }
+        expect(Array.from(compiled.gradient(x))).toEqual(expected)
+        expect(calls[0]).toBe('gradientAt')
+      }
+    }
+  })
+
+  it("where code generation from strings throws an EvalError, 'auto' uses the interpreter and 'generated' says why", () => {
+    const f: ScalarFn = (m, [a, b]) => m.mul(m.sin(a as never), b as never)
+    const original = globalThis.Function
+    globalThis.Function = function Refused() {
+      throw new EvalError('Code generation from strings disallowed for this context')
+    } as unknown as FunctionConstructor
+    try {
+      const compiled = reverse.compile(f, [1, 2])
+      expect(compiled.mode).toBe('interpreter')
+      expect(Array.from(compiled.gradient([0, 3]))).toEqual([3, 0])
+      expect(() => reverse.compile(f, [1, 2], { mode: 'generated' })).toThrow(
+        gradlabErr(
+          Error,
+          'ERR_GRADLAB_CODEGEN_UNAVAILABLE',
+          "reverse.compile: options.mode is 'generated', but code generation from strings is not allowed here. Use mode 'auto' to fall back to the interpreter.",
+        ),
+      )
+      // Any other error is not a refusal: it reaches the caller.
+      globalThis.Function = function Broken() {
+        throw new RangeError('broken')
+      } as unknown as FunctionConstructor
+      expect(() => reverse.compile(f, [1, 2])).toThrow(new RangeError('broken'))
+    } finally {
+      globalThis.Function = original
+    }
+    expect(reverse.compile(f, [1, 2]).mode).toBe('generated')
+  })
+
   it('a constant function has a zero gradient and its value', () => {
     const compiled = reverse.compile(() => 7, [1, 2])
     expect(compiled.valueAndGradient([3, 4])).toEqual({ value: 7, gradient: new Float64Array(2) })
@@ -523,6 +577,17 @@ describe('comparisons (m.lt, m.le, m.gt, m.ge) are guards on their outcome, not 
     )
   })
 
+  it('where a read value and a comparison both changed, the error names the read', () => {
+    const f: ScalarFn = (m, [a, b]) =>
+      m.value(a as never) > 0 && m.lt(b as never, 0)
+        ? m.mul(a as never, b as never)
+        : m.neg(b as never)
+    const compiled = reverse.compile(f, [1, -1], { onValueChange: 'throw' })
+    expect(() => compiled.gradient([2, 1])).toThrow(
+      "reverse.compiled.gradient: the function read a value with m.value that is 2 at this x but was 1 when recorded, so its control flow may differ. Use reverse.gradient, or compile with { onValueChange: 'rerecord' }.",
+    )
+  })
+
   it('compare values in every strategy, NaN comparing false, and name themselves for a bad operand', () => {
     const f = <T>(m: Ops<T>, [a, b]: readonly T[]) =>
       [m.lt(a as T, b as T), m.le(a as T, 1.5), m.gt(2, b as T), m.ge(a as T, a as T)].map(Number)
@@ -635,5 +700,36 @@ describe('compile options and data: each mistake named', () => {
       changed('data[0] of length 3 at this call but 2'),
     )
     expect(Array.from(compiled.gradient([1, 2], [[5, 6]]))).toEqual([5, 6])
+    // The first array that differs is named.
+    const two = <T>(m: Ops<T>, x: readonly T[], [d, e]: readonly (readonly T[])[]) =>
+      m.add(m.dot(x, d as T[]), m.sum(e as T[]))
+    const strict = reverse.compile(two as never, [1, 2], {
+      data: [[1, 2], [3]],
+      onValueChange: 'throw',
+    })
+    expect(() =>
+      strict.gradient(
+        [1, 2],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    ).toThrow(changed('data[1] of length 2 at this call but 1'))
+  })
+  it('data of a new shape records once, and the calls after it with that shape replay that recording', () => {
+    // d/dx_i (x_0 + x_1) * sum(d) = sum(d), whatever d's length.
+    const total = <T>(m: Ops<T>, x: readonly T[], [d]: readonly (readonly T[])[]) =>
+      m.mul(m.sum(x), m.sum(d as T[]))
+    const compiled = reverse.compile(total, [1, 2], { data: [[1, 2]] })
+    for (const d of [
+      [5, 6, 7],
+      [8, 9, 10],
+      [1, 1, 1],
+    ]) {
+      const sum = d.reduce((a, b) => a + b)
+      expect(Array.from(compiled.gradient([1, 2], [d]))).toEqual([sum, sum])
+    }
+    expect(compiled.recordings).toBe(2)
   })
 })
