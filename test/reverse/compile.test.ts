@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   BINARY_OPS,
+  type DataFn,
+  defineBinary,
+  defineBlock,
   forward,
   numeric,
   type Ops,
@@ -9,6 +12,7 @@ import {
   type ScalarFn,
   UNARY_OPS,
 } from '../../src/index.js'
+import { recordProgram } from '../../src/reverse/recording.js'
 import { gradlabErr } from '../helpers/errors.js'
 
 /*
@@ -731,5 +735,87 @@ describe('compile options and data: each mistake named', () => {
       expect(Array.from(compiled.gradient([1, 2], [d]))).toEqual([sum, sum])
     }
     expect(compiled.recordings).toBe(2)
+  })
+})
+
+describe('what a recording for compile holds: instructions only for values that depend on x or data', () => {
+  const record = (f: ScalarFn | DataFn, x: readonly number[], data: number[][] | null = null) =>
+    recordProgram(
+      'reverse.compile',
+      Float64Array.from(x),
+      f,
+      data === null ? null : data.map((d) => Float64Array.from(d)),
+    ).program
+  it('ops, sums, dots, custom ops and blocks of constants record no instruction; with one node operand, one each', () => {
+    const c = <T>(m: Ops<T>, v: number) => m.constant(v)
+    const times = defineBinary('times', {
+      value: (a, b) => a * b,
+      partialA: (_m, _a, b) => b,
+      partialB: (_m, a) => a,
+    })
+    const both = defineBlock('both', {
+      value: ([a = 0, b = 0]) => [a * b, a + b],
+      vjp: ([a = 0, b = 0], _out, [u = 0, w = 0]) => [u * b + w, u * a + w],
+    })
+    const constants = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      m.add(
+        m.add(m.add(m.sin(c(m, 2)), m.sum([c(m, 1), 2, c(m, 3)])), times(m, c(m, 2), 3)),
+        m.add(
+          m.add(m.dot([c(m, 1), 2], [3, c(m, 4)]), x as T),
+          m.sub(c(m, 1), (both(m, [c(m, 1), 2]) as T[])[0] as T),
+        ),
+      )
+    // The three adds that reach x: add(dot, x), the add of it and the sub, the add at the top.
+    expect(record(constants, [1]).instructions).toBe(3)
+    const withNodes = <T>(m: Ops<T>, [x]: readonly T[]) =>
+      m.add(m.sum([c(m, 1), x as T]), m.dot([2, c(m, 3)], [c(m, 1), x as T]))
+    // sum, dot and the add.
+    expect(record(withNodes, [1]).instructions).toBe(3)
+  })
+  it("a read of a number with m.value is that number and no read; a node's is a read", () => {
+    const program = record(
+      <T>(m: Ops<T>, [x]: readonly T[]) => m.add(x as T, m.value(3) + m.value(x as T)),
+      [2],
+    )
+    expect(program.reads).toEqual([0, 2])
+  })
+  it('a comparison of constants is no guard; one of a node or a data value is, naming it', () => {
+    const f = <T>(m: Ops<T>, [x]: readonly T[], [d]: readonly (readonly T[])[]) => {
+      const a = m.lt(m.constant(1), 2)
+      const b = m.gt(x as T, 0)
+      const e = m.ge(1, (d as T[])[1] as T)
+      return a && b && !e ? (x as T) : m.neg(x as T)
+    }
+    const program = record(f as DataFn, [1], [[5, 7]])
+    expect(program.guards).toEqual([
+      { test: 'gt', a: 0, b: null, av: 1, bv: 0, outcome: true },
+      { test: 'ge', a: null, b: ~1, av: 1, bv: 7, outcome: false },
+    ])
+    // The replay checks the data slot's comparison at each call: data that flips it records again.
+    const compiled = reverse.compile(f, [1], { data: [[5, 7]] })
+    expect(Array.from(compiled.gradient([1], [[5, 8]]))).toEqual([1])
+    expect(compiled.recordings).toBe(1)
+    expect(Array.from(compiled.gradient([1], [[5, 0]]))).toEqual([-1])
+    expect(compiled.recordings).toBe(2)
+  })
+  it("a custom op's partials are computed when recorded, only for operands that are nodes", () => {
+    const calls: string[] = []
+    const mulish = defineBinary('mulish', {
+      value: (a, b) => a * b,
+      partialA: (_m, _a, b) => {
+        calls.push('A')
+        return b
+      },
+      partialB: (_m, a) => {
+        calls.push('B')
+        return a
+      },
+    })
+    record(
+      <T>(m: Ops<T>, [x]: readonly T[]) =>
+        m.add(mulish(m, x as T, 3), mulish(m, m.constant(2), x as T)),
+      [1],
+    )
+    expect(calls).toEqual(['A', 'B'])
   })
 })
