@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { forward, type Ops, reverse, tapeStats } from '../../src/index.js'
 
 /*
@@ -247,5 +247,59 @@ describe('runs: a dot of a weight row times data, recorded as one record', () =>
     expect(Array.from(g)).toEqual([0, 0, 3])
     // 3 inputs, the mul and the add: the dot made no node.
     expect(tapeStats().nodes).toBe(5)
+  })
+})
+
+describe('the memory a tape holds (tapeStats().heldBytes)', () => {
+  it("starts at its arrays' initial sizes and grows by doubling only past them", async () => {
+    // A fresh copy of the library, so that no earlier recording has grown its tape.
+    vi.resetModules()
+    const fresh = (await import('../../src/index.js')) as typeof import('../../src/index.js')
+    /** x0 multiplied into itself k times: k + 1 nodes, two edges per multiply. */
+    const chain =
+      (k: number) =>
+      (m: Ops<unknown>, [x]: readonly unknown[]) => {
+        let acc = x
+        for (let i = 0; i < k; i++) acc = m.mul(acc, x)
+        return acc
+      }
+    // Initial sizes: parent 512 Int32 (2,048 bytes) and partial 512 Float64 (4,096) per edge,
+    // 256 Float64 adjoints (2,048), four Int32 arrays of 64 per run (1,024), a pool of 256
+    // Float64 run partials (2,048): 11,264 bytes.
+    fresh.reverse.gradient((m, [a, b]) => m.mul(m.add(a, b), b), [1, 2])
+    expect(fresh.tapeStats()).toEqual({ nodes: 4, edges: 4, bytes: 80, heldBytes: 11264 })
+    // 256 nodes fit exactly.
+    fresh.reverse.gradient(chain(255) as never, [1.5])
+    expect(fresh.tapeStats()).toEqual({
+      nodes: 256,
+      edges: 510,
+      bytes: 12 * 510 + 8 * 256,
+      heldBytes: 11264,
+    })
+    // 257 nodes: adjoints double to 512 (+ 2,048 bytes); 512 edges fit exactly.
+    fresh.reverse.gradient(chain(256) as never, [1.5])
+    expect(fresh.tapeStats()).toEqual({
+      nodes: 257,
+      edges: 512,
+      bytes: 12 * 512 + 8 * 257,
+      heldBytes: 11264 + 2048,
+    })
+    // A sum of 512 inputs: 513 nodes, adjoints double to 1,024 (+ 4,096 bytes); its 512 edges,
+    // made room for at once, fit exactly.
+    fresh.reverse.gradient((m, x) => m.sum(x), new Array(512).fill(1))
+    expect(fresh.tapeStats()).toEqual({
+      nodes: 513,
+      edges: 512,
+      bytes: 12 * 512 + 8 * 513,
+      heldBytes: 11264 + 2048 + 4096,
+    })
+    // 598 edges: edges double to 1,024 (+ 2,048 + 4,096 bytes).
+    fresh.reverse.gradient(chain(299) as never, [1.5])
+    expect(fresh.tapeStats()).toEqual({
+      nodes: 300,
+      edges: 598,
+      bytes: 12 * 598 + 8 * 300,
+      heldBytes: 11264 + 2048 + 4096 + 2048 + 4096,
+    })
   })
 })
