@@ -459,6 +459,19 @@ describe('data given at every call (options.data): one recording serves every ba
     expect(Array.from(compiled.gradient(w, data))).toEqual(Array.from(dynamic(w, data).gradient))
   })
 
+  it('dots that share their constants keep their data: the data slot is read at every call, the constants once', () => {
+    // Both dots append the constants 2 and 3, so the second reads the first's; d[0] is data.
+    const f = <T>(m: Ops<T>, p: readonly T[], [d = []]: readonly (readonly T[])[]) =>
+      m.mul(m.dot(p.slice(0, 3), [d[0] as T, 2, 3]), m.dot(p.slice(3, 6), [d[0] as T, 2, 3]))
+    const p = [0.5, -1, 2, 1.5, 0.25, -2]
+    const compiled = reverse.compile(f, p, { data: [[1]] })
+    for (const d of [[1], [4], [-3]]) {
+      const expected = reverse.gradient((m, q) => f(m, q, [d] as never), p)
+      expect(Array.from(compiled.gradient(p, [d]))).toEqual(Array.from(expected))
+    }
+    expect(compiled.recordings).toBe(1)
+  })
+
   it('an op on data alone is recomputed at every call', () => {
     const f = <T>(m: Ops<T>, [a]: readonly T[], data: readonly (readonly T[])[]) =>
       m.mul(a as T, m.exp(m.mul(2, data[0]?.[0] as T)))
