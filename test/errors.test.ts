@@ -367,6 +367,13 @@ describe('options passed to a method that has none', () => {
     ['reverse.jacobian', 2, (o) => (reverse.jacobian as Any)(identity, point, o)],
     ['reverse.jvp', 3, (o) => (reverse.jvp as Any)(identity, point, [1, 0], o)],
     ['reverse.vjp', 3, (o) => (reverse.vjp as Any)(identity, point, [1, 0], o)],
+    ['reverse.hessian', 2, (o) => (reverse.hessian as Any)(sumOf, point, o)],
+    ['reverse.hvp', 3, (o) => (reverse.hvp as Any)(sumOf, point, [1, 0], o)],
+    [
+      'reverse.valueGradientAndHessian',
+      2,
+      (o) => (reverse.valueGradientAndHessian as Any)(sumOf, point, o),
+    ],
     [
       'reverse.compiled.gradient',
       1,
