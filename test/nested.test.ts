@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  countingOps,
   defineBinary,
   defineBlock,
   defineUnary,
@@ -274,6 +275,39 @@ describe('rules that stay right when differentiated again', () => {
       expect(isGradlabError(thrown(call), 'ERR_GRADLAB_NOT_NESTABLE')).toBe(true)
       expect(call).toThrow(/the block norm cannot be differentiated inside another derivative/)
     }
+  })
+})
+
+describe("reverse.within's passes do only the enclosing ops they need", () => {
+  // Counted on plain numbers with countingOps. The inner tape has nodes a, b, a b (partials b
+  // and a) and then a b + a or a + b (partials 1 and 1). Recording computes each value with one
+  // enclosing op; a partial of 1 multiplies nothing, an adjoint or tangent that is structurally
+  // 0 is skipped, and a first contribution is kept as it is, not added to 0.
+  const counted = (run: (m: Ops<number>) => unknown) => {
+    const counter = { ops: 0 }
+    const result = run(countingOps(plain, counter))
+    return { result, ops: counter.ops }
+  }
+  const pair = <T>(mi: Ops<T>, [a, b]: readonly T[]) => [
+    mi.mul(a as T, b as T),
+    mi.add(a as T, b as T),
+  ]
+  it('gradient: two ops to record, then b * 1, a * 1 and 1 + b for a b + a', () => {
+    expect(
+      counted((m) => reverse.within(m).gradient((mi, [a, b]) => mi.add(mi.mul(a, b), a), [2, 3])),
+    ).toEqual({ result: [4, 2], ops: 2 + 3 })
+  })
+  it('vjp along (1, 0): the sum output is skipped; b * 1 and a * 1 for the product', () => {
+    expect(counted((m) => reverse.within(m).vjp(pair, [2, 3], [1, 0]))).toEqual({
+      result: { value: [6, 5], cotangent: [3, 2] },
+      ops: 2 + 2,
+    })
+  })
+  it('jvp along (1, 0): the tangent of b is skipped; b * 1 for the product, nothing for the sum', () => {
+    expect(counted((m) => reverse.within(m).jvp(pair, [2, 3], [1, 0]))).toEqual({
+      result: { value: [6, 5], tangent: [3, 1] },
+      ops: 2 + 1,
+    })
   })
 })
 
