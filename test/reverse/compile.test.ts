@@ -405,6 +405,12 @@ describe('the recording ops name themselves for a bad operand, in either positio
     expect(() => reverse.compile((m, [a]) => m.dot([a as never], ['x' as never]), [1])).toThrow(
       invalid('dot'),
     )
+    for (const op of ['sum', 'dot'] as const) {
+      const f: ScalarFn = (m, x) => (op === 'sum' ? m.sum(5 as never) : m.dot(5 as never, x))
+      expect(() => reverse.compile(f, [1]), op).toThrow(
+        `reverse.compile: ${op} expects an array, got the number 5.`,
+      )
+    }
   })
 })
 
