@@ -556,7 +556,7 @@ describe('rerolling keeps the generated source small for the loops users write',
         },
       )
     const source = sourceOf(f, point(inputs * hidden, 1)) as string
-    expect(source).toMatch(/const (h\d+) = \(k0 > 0 \? [^;]*\);[^]*c\[\1 \+ 1 \* j\]/)
+    expect(source).toMatch(/const (h\d+) = \(k0 > 0 \? [^;]*\);[\s\S]*c\[\1 \+ 1 \* j\]/)
     expectAgreement(f, [point(inputs * hidden, 1), point(inputs * hidden, 2)])
   })
   it("a sum in a loop whose terms move by different strides in the loop around is written out, not a run of the first term's stride", () => {
