@@ -274,7 +274,11 @@ describe('custom ops and blocks in every strategy', () => {
     }
     expect(once(() => forward.gradient(f, [1.5]))).toEqual(['A', 'B'])
     expect(once(() => reverse.gradient(f, [1.5]))).toEqual(['A', 'B'])
+    // Compiling: recording computes each partial once, unused, so that a failing rule fails
+    // there; the replay's first forward pass, at x0, computes them again.
+    calls.length = 0
     const compiled = reverse.compile(f, [1.5])
+    expect([...calls].sort()).toEqual(['A', 'A', 'B', 'B'])
     expect(once(() => compiled.gradient([2.5]))).toEqual(['A', 'B'])
   })
 

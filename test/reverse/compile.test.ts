@@ -817,24 +817,4 @@ describe('what a recording for compile holds: instructions only for values that 
     expect(Array.from(compiled.gradient([1], [[5, 0]]))).toEqual([-1])
     expect(compiled.recordings).toBe(2)
   })
-  it("a custom op's partials are computed when recorded, only for operands that are nodes", () => {
-    const calls: string[] = []
-    const mulish = defineBinary('mulish', {
-      value: (a, b) => a * b,
-      partialA: (_m, _a, b) => {
-        calls.push('A')
-        return b
-      },
-      partialB: (_m, a) => {
-        calls.push('B')
-        return a
-      },
-    })
-    record(
-      <T>(m: Ops<T>, [x]: readonly T[]) =>
-        m.add(mulish(m, x as T, 3), mulish(m, m.constant(2), x as T)),
-      [1],
-    )
-    expect(calls).toEqual(['A', 'B'])
-  })
 })
