@@ -549,8 +549,10 @@ describe('rerolling keeps the generated source small for the loops users write',
         Array.from({ length: batch }, (_, e) => e),
         (e) => {
           const input = point(inputs, e + 2)
-          const out = accumulate(m, [0, 1, 2, 3], (h) =>
-            m.tanh(m.dot(p.slice(inputs * h, inputs * (h + 1)), input)),
+          const out = accumulate(
+            m,
+            Array.from({ length: hidden }, (_, h) => h),
+            (h) => m.tanh(m.dot(p.slice(inputs * h, inputs * (h + 1)), input)),
           )
           return m.square(m.sub(out, e / batch))
         },

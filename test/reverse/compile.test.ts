@@ -204,7 +204,11 @@ describe('a compiled gradient equals the dynamic reverse-mode gradient at every 
       [sumOfSquares, [1, 2, 3], [2, 4, 6]],
     ] as [ScalarFn, number[], number[]][]) {
       for (const mode of ['generated', 'interpreter'] as const) {
-        const compiled = reverse.compile(f, [0, 0, 0].slice(0, x.length), { mode })
+        const compiled = reverse.compile(
+          f,
+          x.map(() => 0),
+          { mode },
+        )
         const engine = (
           compiled as unknown as { replay: Record<string, (...a: unknown[]) => unknown> }
         ).replay
